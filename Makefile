@@ -1,0 +1,57 @@
+# The two commands a new user needs: `make site` and `make test`.
+# Everything is installed into .venv from requirements.lock (exact pins);
+# the only system package is Debian's chromium, for the browser tests.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SITE    := site
+# Built beside site/ and swapped in only when the whole build succeeded,
+# so a failed build never leaves a half-written or empty site/.
+STAGING := .site-build
+CHROMIUM ?= /usr/bin/chromium
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: all site test serve check browser clean
+
+all: site
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+## site: validate policy_data/ and build the site into site/ (strict)
+site: $(STAMP)
+	$(BIN)/policypress check policy_data
+	rm -rf $(STAGING)
+	$(BIN)/mkdocs build --strict --site-dir $(STAGING)
+	rm -rf $(SITE).old
+	if [ -d $(SITE) ]; then mv $(SITE) $(SITE).old; fi
+	mv $(STAGING) $(SITE)
+	rm -rf $(SITE).old
+
+## check: validate policy_data/ only
+check: $(STAMP)
+	$(BIN)/policypress check policy_data
+
+## serve: live preview on http://127.0.0.1:8000/ (rebuilds on changes to policy_data/, docs/, hooks/)
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## browser: Debian's chromium for the browser tests (Playwright drives it)
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@$(CHROMIUM) --version
+
+## test: the whole test suite (set-up, browser, pytest)
+test: $(STAMP) browser
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) $(SITE) $(SITE).old $(STAGING) .pytest_cache

@@ -1,0 +1,57 @@
+"""The error hierarchy. Every error the CLI and the hooks report comes from here.
+
+Modelled on ``mkdocs/exceptions.py``: one base class and a few kinds, each with
+the exit code that the command line uses for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PolicyPressError(Exception):
+    """Base class of every error policypress raises on purpose."""
+
+    exit_code = 2
+
+
+class UsageError(PolicyPressError):
+    """The command was called wrongly (a missing folder, an unknown option value)."""
+
+
+@dataclass(frozen=True, order=True)
+class DataIssue:
+    """One problem in the policy data, pinned to a place in a file.
+
+    ``line`` and ``column`` are 1-based, as editors show them; 0 means the
+    problem concerns the whole file.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line == 0 else f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+class DataError(PolicyPressError):
+    """The policy data is invalid. Carries every issue found, not only the first."""
+
+    def __init__(self, issues: list[DataIssue]) -> None:
+        self.issues = sorted(issues)
+        noun = "error" if len(self.issues) == 1 else "errors"
+        lines = "\n".join(str(issue) for issue in self.issues)
+        super().__init__(f"{len(self.issues)} {noun} in the policy data:\n{lines}")

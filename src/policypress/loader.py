@@ -1,0 +1,154 @@
+"""Load ``policy_data/``: parse each file, validate it against its schema, cross-check ids.
+
+``load_policy`` is the library call behind ``policypress check`` and the MkDocs
+hooks. It reports every problem of every file in one ``DataError``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, DataIssue, UsageError
+from .model import (
+    ActivitiesFile,
+    ControllerFile,
+    CookiesFile,
+    GeneratedTable,
+    Policy,
+    PolicyMeta,
+    RecipientsFile,
+    RightsFile,
+    SectionsFile,
+)
+from .schema_errors import issues_from_validation
+from .yamlsource import YamlDocument, load_yaml
+
+
+@dataclass(frozen=True)
+class DataFile:
+    name: str
+    model: type[BaseModel]
+
+
+DATA_FILES = (
+    DataFile("policy.yaml", PolicyMeta),
+    DataFile("controller.yaml", ControllerFile),
+    DataFile("activities.yaml", ActivitiesFile),
+    DataFile("recipients.yaml", RecipientsFile),
+    DataFile("cookies.yaml", CookiesFile),
+    DataFile("rights.yaml", RightsFile),
+    DataFile("sections.yaml", SectionsFile),
+)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _parse_file(data_dir: Path, spec: DataFile) -> tuple[YamlDocument, BaseModel | None]:
+    path = data_dir / spec.name
+    doc = YamlDocument(file=display_path(path))
+    if not path.is_file():
+        doc.issues.append(DataIssue(doc.file, 0, 0, "", "file is missing"))
+        return doc, None
+    doc = load_yaml(path, doc.file)
+    if doc.issues and doc.data is None:
+        return doc, None
+    data: Any = doc.data if doc.data is not None else {}
+    try:
+        return doc, spec.model.model_validate(data)
+    except ValidationError as exc:
+        doc.issues.extend(issues_from_validation(exc, doc, spec.model))
+        return doc, None
+
+
+def _cross_references(docs: dict[str, YamlDocument], parsed: dict[str, Any]) -> list[DataIssue]:
+    issues: list[DataIssue] = []
+    controller: ControllerFile | None = parsed.get("controller.yaml")
+    recipients: RecipientsFile | None = parsed.get("recipients.yaml")
+    activities: ActivitiesFile | None = parsed.get("activities.yaml")
+    cookies: CookiesFile | None = parsed.get("cookies.yaml")
+    sections: SectionsFile | None = parsed.get("sections.yaml")
+
+    if recipients is not None:
+        known = sorted(recipients.recipients)
+        if controller is not None and controller.controller.id in recipients.recipients:
+            issues.append(
+                docs["controller.yaml"].issue(
+                    ("controller", "id"),
+                    f"'{controller.controller.id}' is also a recipient id in recipients.yaml; ids must be unique",
+                )
+            )
+        if activities is not None:
+            for activity_id, activity in activities.activities.items():
+                for i, recipient_id in enumerate(activity.recipients):
+                    if recipient_id not in recipients.recipients:
+                        issues.append(
+                            docs["activities.yaml"].issue(
+                                ("activities", activity_id, "recipients", i),
+                                f"recipient '{recipient_id}' is not declared in recipients.yaml "
+                                f"(declared: {', '.join(known) or 'none'})",
+                            )
+                        )
+        if cookies is not None and controller is not None:
+            providers = [controller.controller.id, *known]
+            for name, cookie in cookies.cookies.items():
+                if cookie.provider not in providers:
+                    issues.append(
+                        docs["cookies.yaml"].issue(
+                            ("cookies", name, "provider"),
+                            f"provider '{cookie.provider}' is neither the controller nor a recipient "
+                            f"(expected one of: {', '.join(providers)})",
+                        )
+                    )
+
+    if sections is not None:
+        placed: dict[GeneratedTable, tuple[Any, ...]] = {}
+        for section_id, section in sections.sections.items():
+            places = [((section_id,), section), *(((section_id, "subsections", sub_id), sub) for sub_id, sub in section.subsections.items())]
+            for where, part in places:
+                for i, table in enumerate(part.tables):
+                    path = ("sections", *where, "tables", i)
+                    if table in placed:
+                        issues.append(
+                            docs["sections.yaml"].issue(path, f"the '{table}' table is already shown in another section")
+                        )
+                    placed[table] = path
+    return issues
+
+
+def load_policy(data_dir: Path | str) -> Policy:
+    """Read and validate a policy data folder, or raise ``DataError`` with every problem found."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise UsageError(f"{display_path(data_dir)}: no such folder (expected the policy data, e.g. policy_data/)")
+    docs: dict[str, YamlDocument] = {}
+    parsed: dict[str, Any] = {}
+    issues: list[DataIssue] = []
+    for spec in DATA_FILES:
+        doc, model = _parse_file(data_dir, spec)
+        docs[spec.name] = doc
+        issues.extend(doc.issues)
+        if model is not None and not doc.issues:
+            parsed[spec.name] = model
+    issues.extend(_cross_references(docs, parsed))
+    if issues:
+        raise DataError(issues)
+    return Policy(
+        meta=parsed["policy.yaml"],
+        controller=parsed["controller.yaml"].controller,
+        activities=parsed["activities.yaml"],
+        recipients=parsed["recipients.yaml"].recipients,
+        cookies=parsed["cookies.yaml"].cookies,
+        rights=parsed["rights.yaml"],
+        sections=parsed["sections.yaml"].sections,
+    )

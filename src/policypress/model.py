@@ -1,0 +1,244 @@
+"""The policy as typed data: one model per file of ``policy_data/``, and the whole ``Policy``.
+
+Mappings are keyed by stable ids, so that a diff between two versions can say
+"processor ``mailchimp`` moved from X to Y" instead of "item 3 changed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints, model_validator
+
+from .countries import CountryCode
+from .durations import DurationField
+from .i18n import Lang, NonEmptyStr, Text
+from .vocabulary import (
+    CookieCategory,
+    DataCategory,
+    DataSource,
+    LegalBasis,
+    Party,
+    RecipientRole,
+    Right,
+    StorageType,
+    TransferMechanism,
+)
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+COOKIE_NAME_PATTERN = r"^[^\s]+$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+CookieName = Annotated[str, StringConstraints(pattern=COOKIE_NAME_PATTERN)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- policy.yaml -------------------------------------------------------------
+
+
+class PolicyMeta(Model):
+    title: Text
+
+
+# --- controller.yaml ---------------------------------------------------------
+
+
+class DataProtectionOfficer(Model):
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class Controller(Model):
+    """The personuppgiftsansvarig. Plain strings: names and numbers are not translated."""
+
+    id: Id
+    legal_name: NonEmptyStr
+    short_name: str = ""
+    organisation_number: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    dpo: DataProtectionOfficer | None = None
+
+
+class ControllerFile(Model):
+    controller: Controller
+
+
+# --- activities.yaml ---------------------------------------------------------
+
+
+class Retention(Model):
+    """How long data is kept: a period, or the criteria that decide it."""
+
+    period: DurationField | None = None
+    criteria: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Retention:
+        if (self.period is None) == (self.criteria is None):
+            raise ValueError("write either 'period' (such as P2Y) or 'criteria' (a text), not both or neither")
+        return self
+
+
+class ProcessingActivity(Model):
+    name: Text
+    purpose: Text
+    data_categories: tuple[DataCategory, ...] = ()
+    source: DataSource
+    recipients: tuple[Id, ...] = ()
+    legal_basis: LegalBasis | None = None
+    legitimate_interest: Text | None = None
+    retention: Retention | None = None
+
+
+class ActivitiesFile(Model):
+    general_retention: Text | None = None
+    activities: dict[Id, ProcessingActivity]
+
+
+# --- recipients.yaml ---------------------------------------------------------
+
+
+class Storage(Model):
+    countries: tuple[CountryCode, ...] = ()
+    location: Text | None = None
+
+
+class Transfer(Model):
+    mechanism: TransferMechanism
+    reference: Text | None = None
+
+
+class Recipient(Model):
+    name: Text
+    role: RecipientRole
+    service: Text
+    storage: Storage = Storage()
+    transfer: Transfer | None = None
+
+
+class RecipientsFile(Model):
+    recipients: dict[Id, Recipient]
+
+
+# --- cookies.yaml ------------------------------------------------------------
+
+
+class CookieDeclaration(Model):
+    """A cookie or browser-storage key. Its id is its name, or a pattern such as ``_ga_*``."""
+
+    provider: Id
+    party: Party
+    type: StorageType
+    category: CookieCategory
+    duration: DurationField
+    purpose: Text
+    consent_required: StrictBool
+
+
+class CookiesFile(Model):
+    cookies: dict[CookieName, CookieDeclaration]
+
+
+# --- rights.yaml -------------------------------------------------------------
+
+
+class RightStatement(Model):
+    description: Text
+
+
+class RightsFile(Model):
+    how_to_exercise: Text | None = None
+    rights: dict[Right, RightStatement]
+
+
+# --- sections.yaml -----------------------------------------------------------
+
+
+class GeneratedTable(StrEnum):
+    """Tables built from the data, placed after a section's prose."""
+
+    ACTIVITIES = "activities"
+    RECIPIENTS = "recipients"
+    COOKIES = "cookies"
+    RETENTION = "retention"
+    RIGHTS = "rights"
+
+
+class Block(Model):
+    """A paragraph (``{en, sv}``) or a bulleted list (``{list: [{en, sv}, ...]}``)."""
+
+    en: NonEmptyStr | None = None
+    sv: NonEmptyStr | None = None
+    list: tuple[Text, ...] | None = None
+
+    @model_validator(mode="after")
+    def _paragraph_or_list(self) -> Block:
+        langs = {lang.value for lang in Lang if getattr(self, lang.value) is not None}
+        if self.list is not None:
+            if langs:
+                raise ValueError("a block is either a paragraph (en, sv) or a list, not both")
+        elif not langs:
+            raise ValueError("a block needs a paragraph (en and sv) or a 'list'")
+        else:
+            for lang in Lang:
+                if lang.value not in langs:
+                    raise ValueError(
+                        f"the {lang.native_name} text ('{lang.value}') is missing: every text needs both en and sv"
+                    )
+        return self
+
+    @property
+    def paragraph(self) -> Text | None:
+        if self.list is not None:
+            return None
+        return Text(en=self.en or "", sv=self.sv or "")
+
+
+class Subsection(Model):
+    title: Text
+    body: tuple[Block, ...] = ()
+    tables: tuple[GeneratedTable, ...] = ()
+
+
+class Section(Subsection):
+    subsections: dict[Id, Subsection] = {}
+
+
+class SectionsFile(Model):
+    sections: dict[Id, Section]
+
+
+# --- the whole policy --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything in one ``policy_data/`` folder, validated and cross-checked."""
+
+    meta: PolicyMeta
+    controller: Controller
+    activities: ActivitiesFile
+    recipients: dict[str, Recipient]
+    cookies: dict[str, CookieDeclaration]
+    rights: RightsFile
+    sections: dict[str, Section]
+
+    def provider_name(self, provider_id: str, lang: Lang | str) -> str:
+        if provider_id == self.controller.id:
+            return self.controller.legal_name
+        return self.recipients[provider_id].name.get(lang)
+
+    @property
+    def cookie_categories(self) -> list[CookieCategory]:
+        """The categories that have at least one declaration, in the vocabulary's order."""
+        used = {cookie.category for cookie in self.cookies.values()}
+        return [category for category in CookieCategory if category in used]

@@ -1,0 +1,171 @@
+"""The tables generated from the data: what each row says, in one language.
+
+Kept apart from the templates so that the wording of a cell (for example
+"Not needed: stored within the EEA") is decided in one tested place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .countries import country_name, is_in_eea
+from .i18n import Lang
+from .model import GeneratedTable, Policy, Recipient
+from .ui import ui
+
+class Code(str):
+    """A cell shown as code: a cookie or storage key name."""
+
+
+Cell = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: GeneratedTable
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    note: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"table-{self.kind.value}"
+
+
+def _headers(prefix: str, keys: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
+    return tuple(ui(f"table.{prefix}.{key}", lang) for key in keys)
+
+
+def activities_table(policy: Policy, lang: Lang) -> Table:
+    rows = []
+    for activity_id, activity in policy.activities.activities.items():
+        recipients = tuple(policy.recipients[r].name.get(lang) for r in activity.recipients)
+        basis = activity.legal_basis.label(lang) if activity.legal_basis else ui("value.not_stated", lang)
+        if activity.legitimate_interest is not None:
+            basis = f"{basis}: {activity.legitimate_interest.get(lang)}"
+        rows.append(
+            Row(
+                id=f"activity-{activity_id}",
+                cells=(
+                    activity.name.get(lang),
+                    activity.purpose.get(lang),
+                    tuple(category.label(lang) for category in activity.data_categories),
+                    activity.source.label(lang),
+                    recipients or ui("value.none", lang),
+                    basis,
+                ),
+            )
+        )
+    keys = ("activity", "purpose", "data", "source", "recipients", "legal_basis")
+    return Table(GeneratedTable.ACTIVITIES, ui("table.activities.caption", lang), _headers("activities", keys, lang), tuple(rows))
+
+
+def storage_cell(recipient: Recipient, lang: Lang) -> str:
+    countries = ", ".join(country_name(code, lang) for code in recipient.storage.countries)
+    if recipient.storage.location is not None:
+        location = recipient.storage.location.get(lang)
+        return f"{location} ({countries})" if countries and countries not in location else location
+    return countries or ui("value.unknown_location", lang)
+
+
+def safeguard_cell(recipient: Recipient, lang: Lang) -> str:
+    if recipient.transfer is not None:
+        label = recipient.transfer.mechanism.label(lang)
+        if recipient.transfer.reference is not None:
+            return f"{label}: {recipient.transfer.reference.get(lang)}"
+        return label
+    countries = recipient.storage.countries
+    if not countries:
+        return ui("value.not_stated", lang)
+    if all(is_in_eea(code) for code in countries):
+        return ui("value.within_eea", lang)
+    return ui("value.no_safeguard", lang)
+
+
+def recipients_table(policy: Policy, lang: Lang) -> Table:
+    rows = tuple(
+        Row(
+            id=f"recipient-{recipient_id}",
+            cells=(
+                recipient.name.get(lang),
+                recipient.role.label(lang),
+                recipient.service.get(lang),
+                storage_cell(recipient, lang),
+                safeguard_cell(recipient, lang),
+            ),
+        )
+        for recipient_id, recipient in policy.recipients.items()
+    )
+    keys = ("name", "role", "service", "storage", "safeguard")
+    return Table(GeneratedTable.RECIPIENTS, ui("table.recipients.caption", lang), _headers("recipients", keys, lang), rows)
+
+
+def cookies_table(policy: Policy, lang: Lang) -> Table:
+    rows = tuple(
+        Row(
+            id=f"cookie-{index}",
+            cells=(
+                Code(name),
+                policy.provider_name(cookie.provider, lang),
+                f"{cookie.type.label(lang)}, {cookie.party.label(lang).lower()}",
+                cookie.category.label(lang),
+                cookie.duration.label(lang),
+                cookie.purpose.get(lang),
+                ui("value.yes" if cookie.consent_required else "value.no", lang),
+            ),
+        )
+        for index, (name, cookie) in enumerate(policy.cookies.items(), start=1)
+    )
+    keys = ("name", "provider", "type", "category", "duration", "purpose", "consent")
+    return Table(GeneratedTable.COOKIES, ui("table.cookies.caption", lang), _headers("cookies", keys, lang), rows)
+
+
+def retention_table(policy: Policy, lang: Lang) -> Table:
+    general = policy.activities.general_retention
+    rows = []
+    for activity_id, activity in policy.activities.activities.items():
+        retention = activity.retention
+        if retention is not None and retention.period is not None:
+            cell = retention.period.label(lang)
+        elif retention is not None and retention.criteria is not None:
+            cell = retention.criteria.get(lang)
+        elif general is not None:
+            cell = ui("value.general_retention_applies", lang)
+        else:
+            cell = ui("value.not_stated", lang)
+        rows.append(Row(id=f"retention-{activity_id}", cells=(activity.name.get(lang), cell)))
+    keys = ("activity", "retention")
+    note = f"{ui('value.general_retention', lang)} {general.get(lang)}" if general is not None else ""
+    return Table(
+        GeneratedTable.RETENTION, ui("table.retention.caption", lang), _headers("retention", keys, lang), tuple(rows), note
+    )
+
+
+def rights_table(policy: Policy, lang: Lang) -> Table:
+    rows = tuple(
+        Row(id=f"right-{right.value}", cells=(right.label(lang), statement.description.get(lang)))
+        for right, statement in policy.rights.rights.items()
+    )
+    note = policy.rights.how_to_exercise.get(lang) if policy.rights.how_to_exercise else ""
+    keys = ("right", "description")
+    return Table(GeneratedTable.RIGHTS, ui("table.rights.caption", lang), _headers("rights", keys, lang), rows, note)
+
+
+TABLE_BUILDERS = {
+    GeneratedTable.ACTIVITIES: activities_table,
+    GeneratedTable.RECIPIENTS: recipients_table,
+    GeneratedTable.COOKIES: cookies_table,
+    GeneratedTable.RETENTION: retention_table,
+    GeneratedTable.RIGHTS: rights_table,
+}
+
+
+def build_table(kind: GeneratedTable, policy: Policy, lang: Lang) -> Table:
+    return TABLE_BUILDERS[kind](policy, lang)

@@ -1,0 +1,88 @@
+"""The package's own interface texts (table headings, labels), in every language.
+
+Policy content comes from ``policy_data/``; these are the words around it.
+"""
+
+from __future__ import annotations
+
+from .i18n import Lang, Text, text
+
+UI: dict[str, Text] = {
+    "policy.contents": text("Contents", "Innehåll"),
+    "controller.heading": text("Controller", "Personuppgiftsansvarig"),
+    "controller.intro": text(
+        "The controller responsible for the processing of your personal data is:",
+        "Personuppgiftsansvarig för behandlingen av dina personuppgifter är:",
+    ),
+    "controller.organisation_number": text("Organisation number", "Organisationsnummer"),
+    "controller.address": text("Address", "Adress"),
+    "controller.email": text("E-mail", "E-post"),
+    "controller.phone": text("Phone", "Telefon"),
+    "controller.website": text("Website", "Webbplats"),
+    "controller.dpo": text("Data protection officer", "Dataskyddsombud"),
+    "table.activities.caption": text(
+        "How we use personal data: purposes and the data we process",
+        "Hur vi använder personuppgifter: ändamål och de uppgifter vi behandlar",
+    ),
+    "table.activities.activity": text("Activity", "Behandling"),
+    "table.activities.purpose": text("Purpose", "Ändamål"),
+    "table.activities.data": text("Personal data", "Personuppgifter"),
+    "table.activities.source": text("Source", "Källa"),
+    "table.activities.recipients": text("Recipients", "Mottagare"),
+    "table.activities.legal_basis": text("Legal basis", "Rättslig grund"),
+    "table.recipients.caption": text(
+        "Who receives personal data from us, and where it is stored",
+        "Vilka som tar emot personuppgifter från oss, och var de lagras",
+    ),
+    "table.recipients.name": text("Recipient", "Mottagare"),
+    "table.recipients.role": text("Role", "Roll"),
+    "table.recipients.service": text("What they do for us", "Vad de gör åt oss"),
+    "table.recipients.storage": text("Where data is stored", "Var uppgifterna lagras"),
+    "table.recipients.safeguard": text("Safeguard for transfers outside the EEA", "Skyddsåtgärd vid överföring utanför EES"),
+    "table.cookies.caption": text(
+        "Cookies and similar browser storage on our website",
+        "Cookies och liknande lagring i webbläsaren på vår webbplats",
+    ),
+    "table.cookies.name": text("Name", "Namn"),
+    "table.cookies.provider": text("Provider", "Leverantör"),
+    "table.cookies.type": text("Type", "Typ"),
+    "table.cookies.category": text("Category", "Kategori"),
+    "table.cookies.duration": text("Duration", "Lagringstid"),
+    "table.cookies.purpose": text("Purpose", "Ändamål"),
+    "table.cookies.consent": text("Consent needed", "Kräver samtycke"),
+    "table.retention.caption": text(
+        "How long we keep personal data", "Hur länge vi sparar personuppgifter (lagringstid)"
+    ),
+    "table.retention.activity": text("Activity", "Behandling"),
+    "table.retention.retention": text("Retention", "Lagringstid"),
+    "table.rights.caption": text("Your rights", "Dina rättigheter"),
+    "table.rights.right": text("Right", "Rättighet"),
+    "table.rights.description": text("What it means for you", "Vad den innebär för dig"),
+    "value.yes": text("Yes", "Ja"),
+    "value.no": text("No", "Nej"),
+    "value.not_stated": text("Not stated", "Anges inte"),
+    "value.none": text("None", "Inga"),
+    "value.unknown_location": text("Not stated", "Anges inte"),
+    "value.within_eea": text("Not needed: stored within the EEA", "Behövs inte: lagras inom EES"),
+    "value.no_safeguard": text("None stated", "Ingen angiven"),
+    "value.general_retention": text("General rule:", "Allmän regel:"),
+    "value.general_retention_applies": text(
+        "No period of its own: the general rule below applies",
+        "Ingen egen lagringstid: den allmänna regeln nedan gäller",
+    ),
+    "consent.title": text("Cookie consent", "Samtycke till cookies"),
+    "consent.description": text(
+        "We use necessary cookies so that the website works. With your consent we also use "
+        "the categories below. Nothing that needs consent is stored until you accept, and you "
+        "can change your choice at any time. Read more in our",
+        "Vi använder nödvändiga cookies för att webbplatsen ska fungera. Med ditt samtycke "
+        "använder vi även kategorierna nedan. Inget som kräver samtycke lagras innan du har "
+        "godkänt, och du kan när som helst ändra ditt val. Läs mer i vår",
+    ),
+    "consent.settings": text("Change cookie settings", "Ändra cookie-inställningar"),
+    "language.switch": text("Language", "Språk"),
+}
+
+
+def ui(key: str, lang: Lang | str) -> str:
+    return UI[key].get(lang)
