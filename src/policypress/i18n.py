@@ -19,6 +19,10 @@ class Lang(StrEnum):
         return {"en": "English", "sv": "Svenska"}[self.value]
 
     @property
+    def english_name(self) -> str:
+        return {"en": "English", "sv": "Swedish"}[self.value]
+
+    @property
     def babel_locale(self) -> str:
         return {"en": "en_GB", "sv": "sv_SE"}[self.value]
 

@@ -192,7 +192,7 @@ class Block(Model):
             for lang in Lang:
                 if lang.value not in langs:
                     raise ValueError(
-                        f"the {lang.native_name} text ('{lang.value}') is missing: every text needs both en and sv"
+                        f"the {lang.english_name} text ('{lang.value}') is missing: every text needs both en and sv"
                     )
         return self
 

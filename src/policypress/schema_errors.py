@@ -85,7 +85,7 @@ def _message(error: dict[str, Any], loc: PathKey, root: type[BaseModel], is_key:
         key = loc[-1]
         if key in {lang.value for lang in Lang}:
             lang = Lang(key)
-            return f"the {lang.native_name} text ('{lang.value}') is missing: every text needs both en and sv"
+            return f"the {lang.english_name} text ('{lang.value}') is missing: every text needs both en and sv"
         return f"'{key}' is required"
     if kind == "extra_forbidden":
         key = str(loc[-1])

@@ -6,6 +6,7 @@ The MkDocs hooks ask this module; another MkDocs-compatible builder could too.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -26,8 +27,12 @@ class GeneratedPage:
     title: str
 
     def stub(self) -> str:
-        """Markdown source for the builder: front matter only; the body is rendered HTML."""
-        return f"---\ntitle: {_yaml_string(self.title)}\npolicypress_page: {self.key}\n---\n"
+        """Markdown source for the builder: front matter only; the body is rendered HTML.
+
+        The title is HTML-escaped here because MkDocs themes print page titles
+        unescaped (in <title>, the navigation and the <h1>).
+        """
+        return f"---\ntitle: {_yaml_string(html.escape(self.title))}\npolicypress_page: {self.key}\n---\n"
 
 
 @dataclass(frozen=True)

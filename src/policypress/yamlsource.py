@@ -57,8 +57,12 @@ class YamlDocument:
     keys: dict[PathKey, Position] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)
 
-    def position(self, path: PathKey, *, prefer_key: bool = False) -> Position:
-        """The position of ``path``, or of its nearest ancestor that exists."""
+    def position(self, path: PathKey, *, prefer_key: bool = True) -> Position:
+        """The position of ``path``, or of its nearest ancestor that exists.
+
+        A value in a mapping is located at its key (where the entry's line
+        starts), which is where a person looks for it; list items at the item.
+        """
         probe = tuple(path)
         while probe:
             if prefer_key and probe in self.keys:
@@ -68,7 +72,7 @@ class YamlDocument:
             probe = probe[:-1]
         return self.values.get((), Position(1, 1))
 
-    def issue(self, path: PathKey, message: str, *, prefer_key: bool = False) -> DataIssue:
+    def issue(self, path: PathKey, message: str, *, prefer_key: bool = True) -> DataIssue:
         pos = self.position(path, prefer_key=prefer_key)
         return DataIssue(self.file, pos.line, pos.column, format_path(path), message)
 

@@ -1,0 +1,144 @@
+"""Shared fixtures: the repository, real MkDocs builds, a local web server and Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CHROMIUM = Path(os.environ.get("POLICYPRESS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# The parts of the repository a build reads.
+PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "policy_data")
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    site: Path
+
+
+def run_mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None = None) -> BuildResult:
+    base = {k: v for k, v in os.environ.items() if k != "POLICYPRESS_GA_PROPERTY"}
+    full_env = {**base, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    proc = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return BuildResult(proc.returncode, proc.stdout, proc.stderr, site_dir)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's build inputs, free to be edited by one test."""
+    target = tmp_path / "project"
+    target.mkdir()
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once from the repository by MkDocs with our hooks."""
+    site = tmp_path_factory.mktemp("site") / "site"
+    result = run_mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(root: Path) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        httpd.daemon_threads = True
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        finally:
+            httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright. Under CI=true it must run, never skip."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found: run `make browser` (Debian package chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@dataclass
+class LocalContext:
+    """A browser context whose requests to any host but 127.0.0.1 are stopped in the browser."""
+
+    context: object
+    blocked: list[str]
+
+
+@pytest.fixture
+def local_context(browser) -> Iterator[LocalContext]:
+    context = browser.new_context()
+    blocked: list[str] = []
+
+    def keep_local(route) -> None:
+        url = route.request.url
+        if url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", keep_local)
+    yield LocalContext(context, blocked)
+    context.close()

@@ -1,0 +1,170 @@
+"""Real MkDocs builds: escaping, failure that loses nothing, `make site`, links, analytics behind consent."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import BIN, ROOT, run_mkdocs_build, serve_directory
+
+EN_PAGE = "en/privacy-policy/index.html"
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_script_in_the_data_renders_as_text(project_copy):
+    activities = project_copy / "policy_data" / "activities.yaml"
+    replace_in(activities, "name: {en: Newsletter,", 'name: {en: "<script>alert(1)</script> Newsletter",')
+    replace_in(
+        project_copy / "policy_data" / "policy.yaml",
+        "en: Privacy policy",
+        'en: "Privacy <b>policy</b>"',
+    )
+    result = run_mkdocs_build(project_copy, project_copy / "site")
+    assert result.returncode == 0, result.stderr
+    raw = (project_copy / "site" / EN_PAGE).read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in raw
+    assert "<b>policy</b>" not in raw
+    html = BeautifulSoup(raw, "html.parser")
+    cells = [th.get_text(strip=True) for th in html.select("#table-activities tbody th")]
+    assert "<script>alert(1)</script> Newsletter" in cells
+    assert html.h1.get_text(strip=True) == "Privacy <b>policy</b>"
+
+
+def test_invalid_data_fails_the_build_and_keeps_the_previous_site(project_copy):
+    site = project_copy / "site"
+    assert run_mkdocs_build(project_copy, site).returncode == 0
+    before = (site / EN_PAGE).read_text(encoding="utf-8")
+    replace_in(project_copy / "policy_data" / "cookies.yaml", "category: analytics", "category: analytic")
+
+    result = run_mkdocs_build(project_copy, site)
+
+    assert result.returncode != 0
+    assert re.search(
+        r"policy_data/cookies\.yaml:\d+:5: cookies\._ga\.category: 'analytic' is not one of "
+        r"necessary, preferences, analytics, marketing",
+        result.stdout + result.stderr,
+    ), result.stdout + result.stderr
+    assert (site / EN_PAGE).read_text(encoding="utf-8") == before
+
+
+def make_site(project: Path) -> subprocess.CompletedProcess[str]:
+    """`make site` in a copy of the project, reusing this test run's virtual environment."""
+    venv = BIN.parent
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", f"{venv}/.installed", "site", f"VENV={venv}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "POLICYPRESS_GA_PROPERTY"},
+    )
+
+
+def test_make_site_replaces_site_only_when_everything_succeeded(project_copy):
+    shutil.copy2(ROOT / "Makefile", project_copy / "Makefile")
+    site = project_copy / "site"
+    site.mkdir()
+    (site / "marker.txt").write_text("previous build")
+    replace_in(project_copy / "policy_data" / "recipients.yaml", "countries: [IE]", "countries: [Ireland]")
+
+    failed = make_site(project_copy)
+
+    assert failed.returncode != 0
+    assert "policy_data/recipients.yaml:" in failed.stderr
+    assert "'Ireland' is not an ISO 3166-1 alpha-2 country code" in failed.stderr
+    assert (site / "marker.txt").read_text() == "previous build"
+
+    replace_in(project_copy / "policy_data" / "recipients.yaml", "countries: [Ireland]", "countries: [IE]")
+    built = make_site(project_copy)
+    assert built.returncode == 0, built.stderr
+    assert (site / EN_PAGE).is_file()
+    assert not (site / "marker.txt").exists()
+    assert not (project_copy / ".site-build").exists()
+
+
+def run_linkchecker(url: str) -> subprocess.CompletedProcess[str]:
+    # Only the local site: anything else is ignored, never requested.
+    return subprocess.run(
+        [str(BIN / "linkchecker"), "--no-status", "--ignore-url=^(?!http://127\\.0\\.0\\.1)", url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_linkchecker_finds_no_broken_internal_link(site_url):
+    result = run_linkchecker(site_url)
+    assert result.returncode == 0, result.stdout
+    assert "0 errors found" in result.stdout
+
+
+def test_linkchecker_would_report_a_broken_link(built_site, tmp_path):
+    # The check above can fail: the same command on the same site with one broken link does.
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    replace_in(site / "en" / "index.html", 'href="privacy-policy/"', 'href="privacy-polcy/"')
+    with serve_directory(site) as url:
+        result = run_linkchecker(url)
+    assert result.returncode == 1
+    assert "privacy-polcy" in result.stdout
+
+
+@pytest.mark.browser
+def test_google_analytics_loads_only_after_consent(project_copy, local_context):
+    site = project_copy / "site"
+    result = run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"})
+    assert result.returncode == 0, result.stderr
+    with serve_directory(site) as url:
+        page = local_context.context.new_page()
+        page.goto(url + "en/privacy-policy/")
+        page.wait_for_selector("form[name=consent]", state="visible")
+        assert not [u for u in local_context.blocked if "googletagmanager.com" in u]
+        assert page.evaluate("typeof window.dataLayer") == "undefined"
+
+        page.click("form[name=consent] button:not([type=reset])")
+        page.wait_for_load_state("load")
+        page.wait_for_function("window.dataLayer !== undefined")
+        assert any("googletagmanager.com/gtag/js?id=G-TEST123" in u for u in local_context.blocked)
+
+
+@pytest.mark.browser
+def test_managed_consent_without_analytics_keeps_analytics_off(project_copy, local_context):
+    site = project_copy / "site"
+    assert run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"}).returncode == 0
+    with serve_directory(site) as url:
+        page = local_context.context.new_page()
+        page.goto(url + "en/privacy-policy/")
+        page.click("form[name=consent] label[for=__settings]")
+        analytics = page.locator("form[name=consent] input[name=analytics]")
+        assert not analytics.is_checked()  # nothing is pre-ticked
+        page.click("form[name=consent] button:not([type=reset])")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        assert not [u for u in local_context.blocked if "googletagmanager.com" in u]
+
+
+@pytest.mark.browser
+def test_rejecting_consent_keeps_analytics_off(project_copy, local_context):
+    site = project_copy / "site"
+    assert run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"}).returncode == 0
+    with serve_directory(site) as url:
+        page = local_context.context.new_page()
+        page.goto(url + "sv/integritetspolicy/")
+        page.click("form[name=consent] button[type=reset]")
+        page.wait_for_load_state("load")
+        page.goto(url + "sv/")
+        page.wait_for_timeout(300)
+        assert page.locator("form[name=consent]").is_hidden()
+        assert not [u for u in local_context.blocked if "googletagmanager.com" in u]
+        assert page.evaluate("typeof window.dataLayer") == "undefined"
