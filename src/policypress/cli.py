@@ -6,14 +6,19 @@ Exit codes: 0 ok, 1 findings, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import DataError, PolicyPressError
-from .loader import load_policy
+from .errors import DataError, PolicyPressError, UsageError
+from .i18n import Text
+from .loader import display_path, load_policy
+from .release import create_release
+from .versions import ReleaseClass, build_date, check_date, load_history
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -53,6 +58,50 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _release(args: argparse.Namespace) -> int:
+    try:
+        effective = dt.date.fromisoformat(check_date(args.effective))
+    except ValueError as exc:
+        raise UsageError(f"--effective: {exc}") from None
+    summary = Text(en=args.summary_en, sv=args.summary_sv)
+    release = create_release(Path(args.data), args.version, effective, ReleaseClass(args.change_class), summary)
+    supersedes = f", supersedes {release.manifest.supersedes}" if release.manifest.supersedes else ""
+    print(f"released {release.version} ({release.manifest.change_class.value}, effective {release.effective}{supersedes})")
+    print(f"  frozen in {display_path(release.path)}: commit it; its files must never change")
+    return EXIT_OK
+
+
+def _versions(args: argparse.Namespace) -> int:
+    history = load_history(Path(args.data))
+    today = build_date(dict(os.environ)) if args.date is None else dt.date.fromisoformat(check_date(args.date))
+    current = history.current(today)
+    rows = []
+    for release in history.releases:
+        if current is not None and release.version == current.version:
+            status = "current"
+        elif release.effective > today:
+            status = "upcoming"
+        else:
+            status = "superseded"
+        rows.append(
+            {
+                "version": release.version,
+                "effective": release.effective.isoformat(),
+                "class": release.manifest.change_class.value,
+                "status": status,
+                "summary": release.manifest.summary.en,
+            }
+        )
+    if args.format == "json":
+        print(json.dumps({"date": today.isoformat(), "releases": rows}, indent=2, ensure_ascii=False))
+    elif not rows:
+        print(f"no releases yet in {args.data}; make one with `policypress release VERSION --effective YYYY-MM-DD`")
+    else:
+        for row in rows:
+            print(f"{row['version']:<8} {row['effective']}  {row['class']:<9}  {row['status']:<10}  {row['summary']}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="policypress", description="A privacy policy kept as data, built into a bilingual site.")
     parser.add_argument("--version", action="version", version=f"policypress {__version__}")
@@ -62,6 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("data_dir", nargs="?", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=_check)
+
+    release = commands.add_parser("release", help="freeze the draft in policy_data/ as a new version")
+    release.add_argument("version", metavar="VERSION", help="such as 1.1 or 2.0; greater than the latest release")
+    release.add_argument("--effective", required=True, metavar="YYYY-MM-DD", help="the day the version takes effect")
+    release.add_argument(
+        "--class", dest="change_class", choices=[c.value for c in ReleaseClass], required=True,
+        help="editorial (wording only) or material (readers must be told before it applies)",
+    )
+    release.add_argument("--summary-en", required=True, metavar="TEXT", help="what changed, in English")
+    release.add_argument("--summary-sv", required=True, metavar="TEXT", help="what changed, in Swedish")
+    release.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
+    release.set_defaults(run=_release)
+
+    versions = commands.add_parser("versions", help="list the releases and which one is in effect")
+    versions.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
+    versions.add_argument("--date", metavar="YYYY-MM-DD", help="the day to evaluate (default: POLICY_DATE or today)")
+    versions.add_argument("--format", choices=("text", "json"), default="text")
+    versions.set_defaults(run=_versions)
     return parser
 
 
@@ -74,6 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return run(args)
+    except DataError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        noun = "error" if len(exc.issues) == 1 else "errors"
+        print(f"\npolicypress: {len(exc.issues)} {noun} in the policy data", file=sys.stderr)
+        return exc.exit_code
     except PolicyPressError as exc:
         print(f"policypress: {exc}", file=sys.stderr)
         return exc.exit_code

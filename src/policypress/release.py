@@ -1,0 +1,92 @@
+"""``policypress release``: freeze the draft in ``policy_data/`` as a new version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import yaml
+
+from .errors import PolicyPressError
+from .i18n import Text
+from .loader import DATA_FILES, display_path, load_policy
+from .versions import (
+    MANIFEST,
+    RELEASES_DIR,
+    VERSION_PATTERN,
+    Release,
+    ReleaseClass,
+    ReleaseManifest,
+    load_history,
+    sha256_file,
+    version_key,
+)
+
+MANIFEST_HEADER = """\
+# Release manifest, written by `policypress release`. The data files beside it are
+# frozen: the build fails if one of them no longer matches its sha256 below.
+# The effective date may be corrected by the data owner before publication.
+"""
+
+
+class ReleaseRefused(PolicyPressError):
+    """The release cannot be made as asked; nothing was written."""
+
+
+def create_release(
+    data_dir: Path,
+    version: str,
+    effective: dt.date,
+    change_class: ReleaseClass,
+    summary: Text,
+) -> Release:
+    if not VERSION_PATTERN.match(version):
+        raise ReleaseRefused(f"'{version}' is not a version: write MAJOR.MINOR such as 1.0 or 2.1 (or MAJOR.MINOR.PATCH)")
+    history = load_history(data_dir)
+    existing = history.get(version)
+    if existing is not None:
+        raise ReleaseRefused(
+            f"release {version} exists already (effective {existing.effective}); a release is never "
+            "overwritten: choose the next version number"
+        )
+    latest = history.latest
+    if latest is not None:
+        if version_key(version) <= version_key(latest.version):
+            raise ReleaseRefused(f"version {version} must be greater than the latest release, {latest.version}")
+        if effective < latest.effective:
+            raise ReleaseRefused(
+                f"effective date {effective} is earlier than that of the previous release "
+                f"{latest.version} ({latest.effective})"
+            )
+    draft = load_policy(data_dir)  # raises DataError: an invalid draft is never frozen
+    if latest is not None and draft == latest.policy:
+        raise ReleaseRefused(f"the draft in {display_path(data_dir)} is the same as release {latest.version}: nothing to release")
+
+    releases_dir = data_dir / RELEASES_DIR
+    releases_dir.mkdir(exist_ok=True)
+    target = releases_dir / version
+    staging = releases_dir / f".{version}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        for spec in DATA_FILES:
+            shutil.copy2(data_dir / spec.name, staging / spec.name)
+        manifest = {
+            "version": version,
+            "effective": effective.isoformat(),
+            "supersedes": latest.version if latest else None,
+            "class": change_class.value,
+            "summary": {"en": summary.en, "sv": summary.sv},
+            "files": {spec.name: sha256_file(staging / spec.name) for spec in DATA_FILES},
+        }
+        ReleaseManifest.model_validate(manifest)
+        text = MANIFEST_HEADER + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+        (staging / MANIFEST).write_text(text, encoding="utf-8")
+        # Rename last, so an interrupted release leaves no half-written version behind.
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    release = load_history(data_dir).get(version)
+    assert release is not None
+    return release

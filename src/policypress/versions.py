@@ -1,0 +1,250 @@
+"""Releases: frozen copies of the policy data, each with a manifest, and the history they form.
+
+A release lives in ``policy_data/releases/VERSION/``: the data files as they
+were on release, and ``manifest.yaml`` with the version, the effective date,
+the version it supersedes, a summary in every language, the class of change
+(editorial or material) and the sha256 of each frozen file. The working copy
+in ``policy_data/`` itself is the draft of the next version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import DataError, DataIssue, UsageError
+from .i18n import Text
+from .loader import DATA_FILES, display_path, load_policy
+from .model import Policy
+from .schema_errors import issues_from_validation
+from .yamlsource import load_yaml
+
+RELEASES_DIR = "releases"
+MANIFEST = "manifest.yaml"
+VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)(\.(0|[1-9]\d*)){1,2}$")
+
+
+class ReleaseClass(StrEnum):
+    """Editorial: wording only, no fact changes. Material: changes a reader must be told about in advance."""
+
+    EDITORIAL = "editorial"
+    MATERIAL = "material"
+
+
+def check_version(value: str) -> str:
+    if not VERSION_PATTERN.match(value):
+        raise ValueError(f"'{value}' is not a version: write MAJOR.MINOR such as 1.0 or 2.1 (or MAJOR.MINOR.PATCH)")
+    return value
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def check_date(value: str) -> str:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD") from None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"'{value}' is not a date: write YYYY-MM-DD")
+    return value
+
+
+Version = Annotated[str, AfterValidator(check_version)]
+IsoDate = Annotated[str, AfterValidator(check_date)]
+
+
+class ReleaseManifest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    version: Version
+    effective: IsoDate
+    supersedes: Version | None = None
+    change_class: ReleaseClass = Field(alias="class")
+    summary: Text
+    files: dict[str, str]
+
+    @property
+    def effective_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.effective)
+
+
+@dataclass(frozen=True)
+class Release:
+    manifest: ReleaseManifest
+    path: Path
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def effective(self) -> dt.date:
+        return self.manifest.effective_date
+
+    @cached_property
+    def policy(self) -> Policy:
+        return load_policy(self.path)
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_manifest(release_dir: Path) -> tuple[ReleaseManifest | None, list[DataIssue]]:
+    path = release_dir / MANIFEST
+    doc = load_yaml(path, display_path(path)) if path.is_file() else None
+    if doc is None:
+        return None, [DataIssue(display_path(path), 0, 0, "", f"release '{release_dir.name}' has no {MANIFEST}")]
+    if doc.issues:
+        return None, doc.issues
+    try:
+        manifest = ReleaseManifest.model_validate(doc.data if doc.data is not None else {})
+    except ValidationError as exc:
+        return None, issues_from_validation(exc, doc, ReleaseManifest)
+    if manifest.version != release_dir.name:
+        return None, [doc.issue(("version",), f"'{manifest.version}' does not match the folder name '{release_dir.name}'")]
+    return manifest, []
+
+
+def _verify_files(release_dir: Path, manifest: ReleaseManifest) -> list[DataIssue]:
+    """Every frozen file is present and unchanged, and nothing was added."""
+    issues = []
+    expected = {spec.name for spec in DATA_FILES}
+    listed = set(manifest.files)
+    for name in sorted(expected - listed):
+        issues.append(DataIssue(display_path(release_dir / MANIFEST), 0, 0, f"files.{name}", "no checksum recorded"))
+    present = {p.name for p in release_dir.iterdir() if p.is_file() and p.name != MANIFEST}
+    for name in sorted(present - listed):
+        issues.append(
+            DataIssue(
+                display_path(release_dir / name), 0, 0, "",
+                f"file was added to release {manifest.version} after it was released; released versions are frozen",
+            )
+        )
+    for name in sorted(listed):
+        path = release_dir / name
+        if not path.is_file():
+            issues.append(
+                DataIssue(display_path(path), 0, 0, "", f"file of release {manifest.version} is missing; released versions are frozen")
+            )
+        elif sha256_file(path) != manifest.files[name]:
+            issues.append(
+                DataIssue(
+                    display_path(path), 0, 0, "",
+                    f"file was edited after release {manifest.version} (its sha256 no longer matches the manifest); "
+                    "released versions are frozen: undo the edit (e.g. `git checkout -- "
+                    f"{display_path(path)}`) and make the change in the draft for the next release",
+                )
+            )
+    return issues
+
+
+@dataclass(frozen=True)
+class History:
+    """Every release, in version order, and the draft working copy."""
+
+    data_dir: Path
+    releases: tuple[Release, ...]
+
+    def get(self, version: str) -> Release | None:
+        return next((r for r in self.releases if r.version == version), None)
+
+    @property
+    def latest(self) -> Release | None:
+        return self.releases[-1] if self.releases else None
+
+    def current(self, on: dt.date) -> Release | None:
+        """The release in effect on ``on``: the latest whose effective date has come."""
+        in_effect = [r for r in self.releases if r.effective <= on]
+        return in_effect[-1] if in_effect else None
+
+    def upcoming(self, on: dt.date) -> list[Release]:
+        return [r for r in self.releases if r.effective > on]
+
+    def in_effect_until(self, release: Release) -> dt.date | None:
+        """The day the next release took (or takes) over, if any."""
+        later = [r for r in self.releases if version_key(r.version) > version_key(release.version)]
+        return later[0].effective if later else None
+
+    def pairs(self) -> list[tuple[Release, Release]]:
+        return list(zip(self.releases, self.releases[1:]))
+
+    @cached_property
+    def draft(self) -> Policy:
+        return load_policy(self.data_dir)
+
+
+def load_history(data_dir: Path | str) -> History:
+    """Read and verify every release. Raises ``DataError`` listing every problem found."""
+    data_dir = Path(data_dir)
+    releases_dir = data_dir / RELEASES_DIR
+    releases: list[Release] = []
+    issues: list[DataIssue] = []
+    if releases_dir.is_dir():
+        for release_dir in sorted(p for p in releases_dir.iterdir() if p.is_dir()):
+            if not VERSION_PATTERN.match(release_dir.name):
+                issues.append(DataIssue(display_path(release_dir), 0, 0, "", "folder name is not a version such as 1.0"))
+                continue
+            manifest, problems = _read_manifest(release_dir)
+            issues.extend(problems)
+            if manifest is None:
+                continue
+            issues.extend(_verify_files(release_dir, manifest))
+            releases.append(Release(manifest, release_dir))
+    releases.sort(key=lambda r: version_key(r.version))
+    issues.extend(_check_sequence(releases))
+    if issues:
+        raise DataError(issues)
+    for release in releases:  # frozen data must still load, or no page can be built from it
+        try:
+            release.policy
+        except DataError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise DataError(issues)
+    return History(data_dir=data_dir, releases=tuple(releases))
+
+
+def _check_sequence(releases: list[Release]) -> list[DataIssue]:
+    issues = []
+    for previous, release in zip(releases, releases[1:]):
+        where = display_path(release.path / MANIFEST)
+        if release.effective < previous.effective:
+            issues.append(
+                DataIssue(where, 0, 0, "effective",
+                          f"{release.effective} is earlier than the effective date of {previous.version} ({previous.effective})")
+            )
+        if release.manifest.supersedes != previous.version:
+            issues.append(
+                DataIssue(where, 0, 0, "supersedes",
+                          f"'{release.manifest.supersedes}' should be '{previous.version}', the release before it")
+            )
+    return issues
+
+
+def build_date(environ: dict[str, str]) -> dt.date:
+    """The date a build treats as today: ``POLICY_DATE``, else ``SOURCE_DATE_EPOCH``, else today (UTC).
+
+    Pinning it makes a build reproducible: which release is current depends on it.
+    """
+    if environ.get("POLICY_DATE"):
+        try:
+            return dt.date.fromisoformat(check_date(environ["POLICY_DATE"]))
+        except ValueError as exc:
+            raise UsageError(f"POLICY_DATE: {exc}") from None
+    if environ.get("SOURCE_DATE_EPOCH"):
+        try:
+            return dt.datetime.fromtimestamp(int(environ["SOURCE_DATE_EPOCH"]), tz=dt.timezone.utc).date()
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH: '{environ['SOURCE_DATE_EPOCH']}' is not a number of seconds") from None
+    return dt.datetime.now(tz=dt.timezone.utc).date()
