@@ -11,9 +11,10 @@ SITE    := site
 # so a failed build never leaves a half-written or empty site/.
 STAGING := .site-build
 CHROMIUM ?= /usr/bin/chromium
+PREVIEW ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all site test serve check browser clean
+.PHONY: all site preview test serve check browser clean
 
 all: site
 
@@ -33,13 +34,23 @@ site: $(STAMP)
 	mv $(STAGING) $(SITE)
 	rm -rf $(SITE).old
 
+## preview: like site, but also renders the unreleased draft (marked as such) into site-preview/
+preview: $(STAMP)
+	$(BIN)/policypress check policy_data
+	rm -rf $(STAGING)
+	POLICYPRESS_PREVIEW=1 $(BIN)/mkdocs build --strict --site-dir $(STAGING)
+	rm -rf site-preview
+	mv $(STAGING) site-preview
+	@echo "preview with the draft in site-preview/ (not for publication)"
+
 ## check: validate policy_data/ only
 check: $(STAMP)
 	$(BIN)/policypress check policy_data
 
-## serve: live preview on http://127.0.0.1:8000/ (rebuilds on changes to policy_data/, docs/, hooks/)
+## serve: live preview on http://127.0.0.1:8000/ (rebuilds on changes to policy_data/, docs/, hooks/);
+##        `make serve PREVIEW=1` also shows the draft
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	POLICYPRESS_PREVIEW=$(PREVIEW) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## browser: Debian's chromium for the browser tests (Playwright drives it)
 browser:
@@ -54,4 +65,4 @@ test: $(STAMP) browser
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) $(SITE) $(SITE).old $(STAGING) .pytest_cache
+	rm -rf $(VENV) $(SITE) $(SITE).old $(STAGING) site-preview .pytest_cache

@@ -3,22 +3,23 @@ policy lives in the ``policypress`` package; this file only translates MkDocs
 events into calls to it, so the engine can move to another builder later.
 
 Events, in build order:
-  on_config       load and validate policy_data/ (fail before site/ is touched)
-  on_files        add the generated policy pages (/en/..., /sv/...)
+  on_config       load and verify policy_data/ and its releases (fail before site/ is touched)
+  on_files        add the generated pages (current policy, archive, releases, changes, draft)
   on_nav          split the navigation by language
-  on_page_content put the rendered policy into the generated pages
+  on_page_content put the rendered HTML into the generated pages
   on_page_context per-page language: switcher, theme texts, consent banner
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -28,17 +29,18 @@ from policypress import site
 from policypress.consent import analytics_declared, material_consent
 from policypress.errors import PolicyPressError
 from policypress.i18n import DEFAULT_LANG, Lang
-from policypress.loader import load_policy
-from policypress.model import Policy
-from policypress.render import render_policy_page
+from policypress.pages import SiteBuild, render_generated_page
 from policypress.ui import ui
+from policypress.versions import build_date, load_history
+
+COOKIE_TABLE = "table-cookies"
 
 
 @dataclass
 class _BuildState:
     """What one build learns in its early events and needs in its later ones."""
 
-    policy: Policy
+    build: SiteBuild
     generated: dict[str, site.GeneratedPage] = field(default_factory=dict)
     navs: dict[Lang, Navigation] = field(default_factory=dict)
     translations: dict[str, dict[Lang, site.PageRef]] = field(default_factory=dict)
@@ -54,53 +56,80 @@ def _current() -> _BuildState:
     return _state
 
 
+def _is_preview(options: dict[str, Any]) -> bool:
+    return bool(options.get("preview")) or os.environ.get("POLICYPRESS_PREVIEW", "") not in ("", "0")
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _state
+    _state = None
     options = config.extra.get("policypress") or {}
     data_dir = Path(config.config_file_path).parent / options.get("data_dir", "policy_data")
+    preview = _is_preview(options)
     try:
-        policy = load_policy(data_dir)
+        history = load_history(data_dir)
+        history.draft  # the working copy must be valid even when it is not shown
+        today = build_date(dict(os.environ))
     except PolicyPressError as exc:
-        _state = None
         raise Abort(f"policypress: {exc}") from None
+    current = history.current(today)
+    if current is None:
+        raise Abort(
+            f"policypress: no release is in effect on {today}: release the draft with "
+            "`policypress release VERSION --effective YYYY-MM-DD`, or set POLICY_DATE"
+        )
+    pages = tuple(site.plan_pages(history, today, preview=preview))
+    build = SiteBuild(history, today, pages, use_directory_urls=config.use_directory_urls)
 
     analytics = config.extra.get("analytics") or {}
     if not analytics.get("property"):
         # No property id: load no analytics at all (Material would load gtag with an empty id).
         config.extra.pop("analytics", None)
-    elif not analytics_declared(policy):
+    elif not analytics_declared(current.policy):
         raise Abort(
-            "policypress: extra.analytics is configured but policy_data/cookies.yaml declares no analytics "
+            "policypress: extra.analytics is configured but the policy in effect declares no analytics "
             "cookie; declare the analytics cookies (category: analytics) or remove the property id"
         )
     # Material shows the banner when extra.consent is set; the text is chosen per page.
-    config.extra["consent"] = material_consent(policy, DEFAULT_LANG, policy_url="", cookie_anchor="table-cookies")
-    _state = _BuildState(policy=policy)
+    config.extra["consent"] = material_consent(current.policy, DEFAULT_LANG, policy_url="", cookie_anchor=COOKIE_TABLE)
+    _state = _BuildState(build=build)
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = _current()
-    for page in site.policy_pages(state.policy):
-        files.append(File.generated(config, page.src_uri, content=page.stub()))
+    for page in state.build.pages:
+        file = File.generated(config, page.src_uri, content=page.stub())
+        if not page.in_nav:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        files.append(file)
         state.generated[page.src_uri] = page
     return files
 
 
+def _key(state: _BuildState, src_uri: str) -> str:
+    generated = state.generated.get(src_uri)
+    return site.translation_key(src_uri, generated.key if generated else None)
+
+
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     state = _current()
-    refs = []
-    for page in nav.pages:
-        generated = state.generated.get(page.file.src_uri)
-        key = site.translation_key(page.file.src_uri, generated.key if generated else None)
-        refs.append((site.PageRef(page.file.src_uri, page.file.url), key))
+    refs = [
+        (site.PageRef(file.src_uri, file.url), _key(state, file.src_uri))
+        for file in files.documentation_pages()
+    ]
     state.translations = site.index_translations(refs)
     for item in nav.items:
-        if isinstance(item, Section) and item.children:
-            first = next((p for p in _pages(item)), None)
-            if first is not None and first.file.src_uri.split("/")[0] in {lang.value for lang in Lang}:
-                lang = site.page_language(first.file.src_uri)
-                state.navs[lang] = Navigation(item.children, list(_pages(item)))
+        if not isinstance(item, Section):
+            continue
+        pages = list(_pages(item))
+        if pages and pages[0].file.src_uri.split("/")[0] in {lang.value for lang in Lang}:
+            # One flat menu per language (home, policy, archive, ...), and previous/next
+            # links that stay within the language.
+            for previous, following in zip(pages, pages[1:]):
+                previous.next_page, following.previous_page = following, previous
+            pages[0].previous_page, pages[-1].next_page = None, None
+            state.navs[site.page_language(pages[0].file.src_uri)] = Navigation(pages, pages)
     return nav
 
 
@@ -117,31 +146,29 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     generated = state.generated.get(page.file.src_uri)
     if generated is None:
         return html
-    rendered = render_policy_page(state.policy, generated.lang)
-    page.toc = get_toc(
-        [{"level": h.level, "id": h.id, "name": h.title, "children": []} for h in rendered.headings]
-    )
+    rendered = render_generated_page(generated, state.build)
+    page.toc = get_toc([{"level": h.level, "id": h.id, "name": h.title, "children": []} for h in rendered.headings])
     page.present_anchor_ids = set(rendered.anchor_ids)
     return rendered.html
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     state = _current()
-    src_uri = page.file.src_uri
-    lang = site.page_language(src_uri)
-    generated = state.generated.get(src_uri)
-    key = site.translation_key(src_uri, generated.key if generated else None)
+    lang = site.page_language(page.file.src_uri)
     if lang in state.navs:
         context["nav"] = state.navs[lang]
     # Pages are rendered one at a time, so the switcher and the hreflang links
-    # Material draws from extra.alternate can be made to point at this page's translations.
-    config.extra["alternate"] = [asdict(alt) for alt in site.alternates(key, state.translations)]
-    policy_ref = state.translations.get(site.POLICY_KEY, {}).get(lang)
+    # Material draws from extra.alternate can point at this page's translations.
+    alternates = site.alternates(_key(state, page.file.src_uri), state.translations)
+    config.extra["alternate"] = [asdict(alt) for alt in alternates]
+    policy_ref = state.translations.get(site.PageKind.CURRENT.value, {}).get(lang)
     policy_url = normalize_url(policy_ref.url, page) if policy_ref else ""
+    current = state.build.current
+    assert current is not None
     context["pp"] = {
         "lang": lang.value,
-        "consent": material_consent(state.policy, lang, policy_url=policy_url, cookie_anchor="table-cookies"),
-        "owner": state.policy.controller.legal_name,
+        "consent": material_consent(current.policy, lang, policy_url=policy_url, cookie_anchor=COOKIE_TABLE),
+        "owner": current.policy.controller.legal_name,
         "cookie_settings": ui("consent.settings", lang),
     }
     return context

@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+BUILD_DATE = "2026-11-25"
 # The parts of the repository a build reads.
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "policy_data")
 
@@ -72,7 +73,8 @@ def project_copy(tmp_path: Path) -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built once from the repository by MkDocs with our hooks."""
     site = tmp_path_factory.mktemp("site") / "site"
-    result = run_mkdocs_build(ROOT, site)
+    # Pinned: on this date 1.0 is in effect and 1.1 is upcoming (effective 2026-12-01).
+    result = run_mkdocs_build(ROOT, site, env={"POLICY_DATE": BUILD_DATE})
     assert result.returncode == 0, result.stderr
     return site
 

@@ -23,22 +23,30 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 def test_script_in_the_data_renders_as_text(project_copy):
-    activities = project_copy / "policy_data" / "activities.yaml"
-    replace_in(activities, "name: {en: Newsletter,", 'name: {en: "<script>alert(1)</script> Newsletter",')
-    replace_in(
-        project_copy / "policy_data" / "policy.yaml",
-        "en: Privacy policy",
-        'en: "Privacy <b>policy</b>"',
+    data = project_copy / "policy_data"
+    replace_in(data / "activities.yaml", "name: {en: Newsletter,", 'name: {en: "<script>alert(1)</script> Newsletter",')
+    replace_in(data / "policy.yaml", "en: Privacy policy", 'en: "Privacy <b>policy</b>"')
+    released = subprocess.run(
+        [str(BIN / "policypress"), "release", "1.2", "--effective", "2026-12-01", "--class", "material",
+         "--summary-en", "<i>New</i> newsletter", "--summary-sv", "Nytt nyhetsbrev"],
+        cwd=project_copy, capture_output=True, text=True,
     )
-    result = run_mkdocs_build(project_copy, project_copy / "site")
+    assert released.returncode == 0, released.stderr
+    result = run_mkdocs_build(project_copy, project_copy / "site", env={"POLICY_DATE": "2026-12-01"})
     assert result.returncode == 0, result.stderr
-    raw = (project_copy / "site" / EN_PAGE).read_text(encoding="utf-8")
-    assert "<script>alert(1)" not in raw
-    assert "<b>policy</b>" not in raw
-    html = BeautifulSoup(raw, "html.parser")
+    for page in (EN_PAGE, "en/privacy-policy/archive/index.html", "en/privacy-policy/changes/1.1-1.2/index.html"):
+        raw = (project_copy / "site" / page).read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in raw, page
+        assert "<b>policy</b>" not in raw, page
+        assert "<i>New</i>" not in raw, page
+    html = BeautifulSoup((project_copy / "site" / EN_PAGE).read_text(encoding="utf-8"), "html.parser")
     cells = [th.get_text(strip=True) for th in html.select("#table-activities tbody th")]
     assert "<script>alert(1)</script> Newsletter" in cells
     assert html.h1.get_text(strip=True) == "Privacy <b>policy</b>"
+    archive = BeautifulSoup(
+        (project_copy / "site" / "en/privacy-policy/archive/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert "<i>New</i> newsletter" in archive.select_one("#version-1\\.2").get_text()
 
 
 def test_invalid_data_fails_the_build_and_keeps_the_previous_site(project_copy):

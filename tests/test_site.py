@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from policypress.loader import load_policy
 
-POLICY = load_policy(ROOT / "policy_data")
+# The built site is pinned to 2026-11-25 (conftest.BUILD_DATE): version 1.0 is in effect.
+POLICY = load_policy(ROOT / "policy_data" / "releases" / "1.0")
 EN_PAGE = "en/privacy-policy/index.html"
 SV_PAGE = "sv/integritetspolicy/index.html"
 
@@ -122,8 +123,8 @@ def test_navigation_shows_only_the_pages_of_the_page_language(built_site):
     def nav_titles(page: str) -> list[str]:
         return [a.get_text(strip=True) for a in soup(built_site, page).select("nav.md-nav--primary > ul > li > a.md-nav__link")]
 
-    assert nav_titles(SV_PAGE) == ["Start", "Integritetspolicy"]
-    assert nav_titles(EN_PAGE) == ["Home", "Privacy policy"]
+    assert nav_titles(SV_PAGE) == ["Start", "Integritetspolicy", "Alla versioner"]
+    assert nav_titles(EN_PAGE) == ["Home", "Privacy policy", "All versions"]
 
 
 def test_site_root_links_to_both_languages(built_site):

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DataError, PolicyPressError, UsageError
-from .i18n import Text
+from .diff import diff_policies, render_diff
+from .i18n import Lang, Text
 from .loader import display_path, load_policy
 from .release import create_release
+from .site import DRAFT
+from .sources import history_source, resolve_side
 from .versions import ReleaseClass, build_date, check_date, load_history
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -102,6 +105,40 @@ def _versions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data)
+    sides = list(args.sides)
+    if len(sides) > 2:
+        raise UsageError("diff takes at most two sides: OLD NEW")
+    with history_source(data_dir, None) as here:
+        if args.git is not None:
+            # With --git the old side is read at that revision: `diff --git main` compares
+            # the draft on main with the draft here; `diff --git main 1.1 draft` names both.
+            old_spec = sides[0] if len(sides) == 2 else DRAFT
+            new_spec = sides[-1] if sides else DRAFT
+            with history_source(data_dir, args.git) as there:
+                old = resolve_side(there, old_spec)
+            old_label = f"{old_spec}@{args.git}"
+        else:
+            latest = here.latest.version if here.latest else None
+            old_spec = sides[0] if sides else latest
+            new_spec = sides[1] if len(sides) == 2 else DRAFT
+            if old_spec is None:
+                raise UsageError("there is no release to compare the draft with; name both sides")
+            old = resolve_side(here, old_spec)
+            old_label = old_spec
+        new = resolve_side(here, new_spec)
+    diff = diff_policies(old, new)
+    langs = tuple(Lang) if args.lang == "all" else (Lang(args.lang),)
+    report = render_diff(diff, old_label, new_spec, args.format, langs)
+    if args.output:
+        Path(args.output).write_text(report, encoding="utf-8")
+        print(f"wrote {args.output}: {len(diff.changes)} changes from {old_label} to {new_spec}", file=sys.stderr)
+    else:
+        sys.stdout.write(report if report.endswith("\n") else report + "\n")
+    return EXIT_FINDINGS if args.exit_code and not diff.is_empty else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="policypress", description="A privacy policy kept as data, built into a bilingual site.")
     parser.add_argument("--version", action="version", version=f"policypress {__version__}")
@@ -129,6 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
     versions.add_argument("--date", metavar="YYYY-MM-DD", help="the day to evaluate (default: POLICY_DATE or today)")
     versions.add_argument("--format", choices=("text", "json"), default="text")
     versions.set_defaults(run=_versions)
+
+    diff = commands.add_parser(
+        "diff",
+        help="what changed between two versions (release, draft, or a git revision)",
+        description="Compare two versions of the policy. Each side is a release version or 'draft'. "
+        "Defaults: the latest release against the draft. With --git REV the old side is read from "
+        "policy_data/ at that git revision (the draft there, unless two sides are named).",
+    )
+    diff.add_argument("sides", nargs="*", metavar="OLD NEW", help="release versions or 'draft'")
+    diff.add_argument("--git", metavar="REV", help="read the old side at this git revision (work tree untouched)")
+    diff.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    diff.add_argument("--lang", choices=("all", "en", "sv"), default="all", help="languages in the report")
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when there are changes, like git diff")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    diff.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
+    diff.set_defaults(run=_diff)
     return parser
 
 

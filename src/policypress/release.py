@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .diff import diff_policies
 from .errors import PolicyPressError
 from .i18n import Text
 from .loader import DATA_FILES, display_path, load_policy
@@ -62,6 +63,14 @@ def create_release(
     draft = load_policy(data_dir)  # raises DataError: an invalid draft is never frozen
     if latest is not None and draft == latest.policy:
         raise ReleaseRefused(f"the draft in {display_path(data_dir)} is the same as release {latest.version}: nothing to release")
+    if latest is not None and change_class is ReleaseClass.EDITORIAL:
+        facts = diff_policies(latest.policy, draft).fact_changes
+        if facts:
+            listed = "\n".join(f"  {change.kind}: {change.display_path}" for change in facts)
+            raise ReleaseRefused(
+                f"an editorial release changes wording only, but the draft changes facts since {latest.version}:\n"
+                f"{listed}\nrelease it as --class material"
+            )
 
     releases_dir = data_dir / RELEASES_DIR
     releases_dir.mkdir(exist_ok=True)

@@ -88,8 +88,13 @@ def _controller_facts(policy: Policy, lang: Lang) -> list[tuple[str, str]]:
     return [(ui(key, lang), value) for key, value in facts if value]
 
 
-def render_policy_page(policy: Policy, lang: Lang) -> RenderedPage:
-    """The whole current policy as one page in ``lang``."""
+def render_template(name: str, **context: object) -> str:
+    return _environment().get_template(name).render(**context)
+
+
+def render_policy_page(policy: Policy, lang: Lang, *, header: str = "") -> RenderedPage:
+    """The whole policy as one page in ``lang``. ``header`` is trusted HTML shown above it
+    (the version line and notices, built from escaped parts by ``pages``)."""
     def t(value: Text) -> str:
         return value.get(lang)
 
@@ -113,5 +118,6 @@ def render_policy_page(policy: Policy, lang: Lang) -> RenderedPage:
         policy=policy,
         sections=sections,
         controller_facts=_controller_facts(policy, lang),
+        header=Markup(header),
     )
     return RenderedPage(title=t(policy.meta.title), html=html, headings=tuple(headings))

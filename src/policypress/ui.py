@@ -81,6 +81,61 @@ UI: dict[str, Text] = {
     ),
     "consent.settings": text("Change cookie settings", "Ändra cookie-inställningar"),
     "language.switch": text("Language", "Språk"),
+    "version.line": text("Version {version} · in effect from {effective}", "Version {version} · gäller från {effective}"),
+    "version.all": text("All versions", "Alla versioner"),
+    "version.upcoming": text(
+        "A new version, {version}, applies from {effective}.", "En ny version, {version}, gäller från {effective}."
+    ),
+    "version.upcoming.link": text("See what changes", "Se vad som ändras"),
+    "version.release.current": text(
+        "This is version {version}, the version in effect since {effective}.",
+        "Detta är version {version}, den version som gäller sedan {effective}.",
+    ),
+    "version.release.superseded": text(
+        "This is version {version}. It was in effect from {effective} until {until}, when version {next} replaced it.",
+        "Detta är version {version}. Den gällde från {effective} till {until}, då version {next} ersatte den.",
+    ),
+    "version.release.upcoming": text(
+        "This is version {version}. It applies from {effective}; until then the current version applies.",
+        "Detta är version {version}. Den gäller från {effective}; fram till dess gäller den nuvarande versionen.",
+    ),
+    "version.current.link": text("Read the current version", "Läs den gällande versionen"),
+    "version.draft": text(
+        "Draft: not in effect. This is the unreleased working copy of the next version, shown for review only.",
+        "Utkast: gäller inte. Detta är det ännu inte publicerade arbetsexemplaret av nästa version, som visas endast för granskning.",
+    ),
+    "version.draft.title": text("Draft", "Utkast"),
+    "version.draft.changes": text("See the changes against version {version}", "Se ändringarna jämfört med version {version}"),
+    "archive.intro": text(
+        "Every version of this privacy policy that has been published, with the date it took effect. "
+        "Each version stays available at its own address.",
+        "Alla versioner av denna integritetspolicy som har publicerats, med det datum då de började gälla. "
+        "Varje version finns kvar på sin egen adress.",
+    ),
+    "archive.caption": text("Published versions", "Publicerade versioner"),
+    "archive.version": text("Version", "Version"),
+    "archive.effective": text("In effect from", "Gäller från"),
+    "archive.class": text("Kind of change", "Typ av ändring"),
+    "archive.status": text("Status", "Status"),
+    "archive.summary": text("Summary", "Sammanfattning"),
+    "archive.changes": text("What changed", "Vad som ändrats"),
+    "archive.read": text("Read version {version}", "Läs version {version}"),
+    "archive.changes.link": text("Changes from {old}", "Ändringar från {old}"),
+    "archive.first": text("First version", "Första versionen"),
+    "status.current": text("In effect", "Gäller"),
+    "status.upcoming": text("Upcoming", "Kommande"),
+    "status.superseded": text("Replaced", "Ersatt"),
+    "class.editorial": text("Editorial: wording only", "Redaktionell: endast formuleringar"),
+    "class.material": text("Material: changes the content", "Väsentlig: ändrar innehållet"),
+    "changes.intro": text(
+        "Version {new} applies from {effective}. Kind of change: {kind}.",
+        "Version {new} gäller från {effective}. Typ av ändring: {kind}.",
+    ),
+    "changes.intro.draft": text(
+        "The draft is not in effect: these are the changes it would make to version {old}.",
+        "Utkastet gäller inte: detta är de ändringar som det skulle göra i version {old}.",
+    ),
+    "changes.links": text("Read version {old} · Read version {new}", "Läs version {old} · Läs version {new}"),
 }
 
 

@@ -171,10 +171,10 @@ class History:
     def upcoming(self, on: dt.date) -> list[Release]:
         return [r for r in self.releases if r.effective > on]
 
-    def in_effect_until(self, release: Release) -> dt.date | None:
-        """The day the next release took (or takes) over, if any."""
+    def successor(self, release: Release) -> Release | None:
+        """The release that replaced (or will replace) ``release``."""
         later = [r for r in self.releases if version_key(r.version) > version_key(release.version)]
-        return later[0].effective if later else None
+        return later[0] if later else None
 
     def pairs(self) -> list[tuple[Release, Release]]:
         return list(zip(self.releases, self.releases[1:]))

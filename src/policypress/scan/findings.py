@@ -1,0 +1,95 @@
+"""What the scan reports: findings, each with its rule, place, vendor, key and fix; and the report."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Rule(StrEnum):
+    """The checks, as they appear in reports (``error[before-consent]``)."""
+
+    UNDECLARED = "undeclared"  # observed, but not in cookies.yaml (or, for a vendor that stores nothing, recipients.yaml)
+    WRONG_CATEGORY = "wrong-category"  # declared with a category other than the vendor's
+    WRONG_TYPE = "wrong-type"  # declared as a cookie but stored in localStorage, or the like
+    BEFORE_CONSENT = "before-consent"  # a vendor that needs consent loads before the visitor gives it
+    DECLARED_NOT_OBSERVED = "declared-not-observed"  # in cookies.yaml, but nothing in the pages sets it
+    UNKNOWN_THIRD_PARTY = "unknown-third-party"  # a script or frame from a host no signature knows
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    severity: Severity
+    message: str
+    fix: str
+    folder: str | None = None  # the scanned folder (or the data folder, for a declaration)
+    page: str | None = None  # relative to ``folder``
+    line: int | None = None
+    element: str | None = None  # a short excerpt of the HTML or code
+    vendor: str | None = None  # the signature id, such as google_analytics
+    vendor_name: str | None = None
+    key: str | None = None  # the cookie or storage key, as observed or declared
+    storage_type: str | None = None  # cookie, localStorage, sessionStorage
+    declared_category: str | None = None
+    expected_category: str | None = None
+    pages_count: int = 1  # how many pages show the same thing (``page`` is the first)
+
+    @property
+    def location(self) -> str:
+        if self.page is None:
+            return self.folder or ""
+        where = f"{self.folder}/{self.page}" if self.folder and self.folder != "." else self.page
+        return f"{where}:{self.line}" if self.line else where
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["rule"] = self.rule.value
+        data["severity"] = self.severity.value
+        return data
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}
+
+
+@dataclass
+class ScanReport:
+    findings: list[Finding]
+    pages_scanned: int
+    folders: list[str]
+    strict: bool = False
+    # Pages on which each vendor was seen, by vendor id: what the site really uses.
+    vendors_seen: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "pages_scanned": self.pages_scanned,
+            "folders": self.folders,
+            "strict": self.strict,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "vendors_seen": self.vendors_seen,
+            "findings": [finding.as_dict() for finding in self.findings],
+        }

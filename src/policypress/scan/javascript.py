@@ -1,0 +1,74 @@
+"""What the site's own code stores: literal cookie writes and Web Storage keys, found by pattern.
+
+Only names written as string literals can be known without running the code; a name built
+at run time (``document.cookie = name + "=" + value``) is beyond a static scan and is left to
+the browser audit. The patterns are deliberately narrow so that every hit is a real write.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..vocabulary import StorageType
+
+_QUOTED = r"""(?P<q>["'`])(?P<name>[^"'`\s]+?)(?P=q)"""
+_STORAGE = r"(?P<store>localStorage|sessionStorage)"
+
+_COOKIE_WRITE = re.compile(r"""\bdocument\s*\.\s*cookie\s*=(?!=)\s*(?P<q>["'`])\s*(?P<name>[^=;"'`\s]+)\s*=""")
+_SET_ITEM = re.compile(rf"\b{_STORAGE}\s*\.\s*setItem\s*\(\s*{_QUOTED}")
+_INDEX_WRITE = re.compile(rf"\b{_STORAGE}\s*\[\s*{_QUOTED}\s*\]\s*=(?!=)")
+_PROPERTY_WRITE = re.compile(rf"\b{_STORAGE}\s*\.\s*(?P<name>[A-Za-z_$][\w$]*)\s*=(?!=)")
+_STORAGE_METHODS = frozenset({"setItem", "getItem", "removeItem", "clear", "key", "length"})
+
+_CSS_URL = re.compile(r"""@import\s+(?:url\(\s*)?["']?(?P<a>[^"')\s;]+)|url\(\s*["']?(?P<b>[^"')\s]+)""")
+
+
+@dataclass(frozen=True)
+class CodeWrite:
+    """One literal write, at ``offset`` in the text it was found in."""
+
+    type: StorageType
+    name: str
+    offset: int
+    code: str
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    snippet = " ".join(text[start:end].split())
+    return snippet if len(snippet) <= 120 else snippet[:117] + "..."
+
+
+def storage_writes(text: str) -> list[CodeWrite]:
+    if "cookie" not in text and "Storage" not in text:
+        return []
+    found: list[CodeWrite] = []
+    for match in _COOKIE_WRITE.finditer(text):
+        name = match["name"]
+        if "${" not in name:
+            found.append(CodeWrite(StorageType.COOKIE, name, match.start(), _excerpt(text, match.start(), match.end() + 30)))
+    for regex in (_SET_ITEM, _INDEX_WRITE, _PROPERTY_WRITE):
+        for match in regex.finditer(text):
+            name = match["name"]
+            if "${" in name or (regex is _PROPERTY_WRITE and name in _STORAGE_METHODS):
+                continue
+            store = StorageType.LOCAL_STORAGE if match["store"] == "localStorage" else StorageType.SESSION_STORAGE
+            found.append(CodeWrite(store, name, match.start(), _excerpt(text, match.start(), match.end() + 30)))
+    found.sort(key=lambda write: write.offset)
+    return found
+
+
+def css_urls(text: str) -> list[tuple[str, int]]:
+    """Absolute URLs a stylesheet fetches (``@import``, ``url()``), with their offsets."""
+    if "//" not in text:
+        return []
+    urls = []
+    for match in _CSS_URL.finditer(text):
+        url = match["a"] or match["b"]
+        if url.startswith(("//", "http://", "https://")):
+            urls.append((url, match.start()))
+    return urls
+
+
+def line_at(text: str, offset: int, first_line: int = 1) -> int:
+    return first_line + text.count("\n", 0, offset)

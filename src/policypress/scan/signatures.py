@@ -1,0 +1,239 @@
+"""The tracker signatures: their schema, and loading them with errors that point into the file.
+
+The signatures ship in the package (``policypress/data/signatures.yaml``); a user may add
+files of their own (``--signatures FILE``) whose vendors replace shipped ones of the same id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from ..durations import parse_duration
+from ..errors import DataIssue, PolicyPressError
+from ..i18n import NonEmptyStr
+from ..loader import display_path
+from ..model import ID_PATTERN, Id
+from ..schema_errors import issues_from_validation
+from ..vocabulary import CookieCategory, Party, StorageType
+from ..yamlsource import load_yaml
+from .names import NamePattern, parse_name
+
+PACKAGED = "signatures.yaml"
+
+
+class SignatureError(PolicyPressError):
+    """A signatures file is missing or invalid. Carries every problem found in it."""
+
+    def __init__(self, issues: list[DataIssue]) -> None:
+        self.issues = sorted(issues)
+        noun = "error" if len(self.issues) == 1 else "errors"
+        lines = "\n".join(str(issue) for issue in self.issues)
+        super().__init__(f"{len(self.issues)} {noun} in the tracker signatures:\n{lines}")
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"'{value}' is not a valid regular expression: {exc}") from None
+    return value
+
+
+def _duration(value: str) -> str:
+    if value.strip().lower() != "persistent":
+        parse_duration(value)
+    return value
+
+
+def _one_or_more(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Regex = Annotated[str, StringConstraints(min_length=1), AfterValidator(_regex)]
+UrlPattern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\s]+$")]
+StorageName = Annotated[str, StringConstraints(pattern=r"^[^\s]+$")]
+SignatureDuration = Annotated[str, AfterValidator(_duration)]
+Categories = Annotated[tuple[CookieCategory, ...], BeforeValidator(_one_or_more)]
+
+
+class ConsentManager(StrEnum):
+    COOKIEBOT = "cookiebot"
+    KLARO = "klaro"
+    VANILLA_COOKIECONSENT = "vanilla-cookieconsent"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageEntry(Model):
+    name: StorageName
+    type: StorageType
+    duration: SignatureDuration | None = None
+    party: Party
+    category: Categories | None = None
+    purpose: NonEmptyStr
+    optional: StrictBool = False
+    server_only: StrictBool = False
+    example: StorageName | None = None
+
+    @property
+    def pattern(self) -> NamePattern:
+        return parse_name(self.name)
+
+    @property
+    def suggested_name(self) -> str:
+        return self.example or self.pattern.glob
+
+
+class UrlKind(StrEnum):
+    """Where in a page a URL is looked for."""
+
+    SCRIPT = "script"
+    IFRAME = "iframe"
+    PIXEL = "pixel"
+    FORM = "form"
+    STYLESHEET = "stylesheet"
+
+
+_KINDS = (*(kind.value for kind in UrlKind), "inline", "element")
+
+
+class Detector(Model):
+    script: UrlPattern | None = None
+    iframe: UrlPattern | None = None
+    pixel: UrlPattern | None = None
+    form: UrlPattern | None = None
+    stylesheet: UrlPattern | None = None
+    inline: Regex | None = None
+    element: Annotated[str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9-]*)$")] | None = None
+    attributes: dict[str, Regex] = {}
+    sets: tuple[StorageName, ...] | None = None
+    loads: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_kind(self) -> Detector:
+        given = [kind for kind in _KINDS if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError(f"write exactly one of {', '.join(_KINDS)} (found {', '.join(given) or 'none'})")
+        if self.element is not None and not self.attributes:
+            raise ValueError("an 'element' needs 'attributes' ({name: regex}) to tell it apart")
+        if self.element is None and self.attributes:
+            raise ValueError("'attributes' belongs to an 'element' item")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in _KINDS if getattr(self, kind) is not None)
+
+    @property
+    def target(self) -> str:
+        return str(getattr(self, self.kind))
+
+    @property
+    def runs_vendor_code(self) -> bool:
+        if self.loads is not None:
+            return self.loads
+        return self.kind not in ("form", "element")
+
+
+class Vendor(Model):
+    name: NonEmptyStr
+    category: CookieCategory
+    recipients: tuple[Id, ...] = ()
+    transfers_ip: StrictBool = False
+    consent_manager: ConsentManager | None = None
+    fix: NonEmptyStr | None = None
+    detect: tuple[Detector, ...]
+    storage: tuple[StorageEntry, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Vendor:
+        if not self.detect:
+            raise ValueError("'detect' needs at least one item")
+        names = [entry.name for entry in self.storage]
+        seen: set[tuple[str, str]] = set()
+        for entry in self.storage:
+            key = (entry.name, entry.type.value)
+            if key in seen:
+                raise ValueError(f"storage '{entry.name}' ({entry.type.value}) is listed twice")
+            seen.add(key)
+        for detector in self.detect:
+            for name in detector.sets or ():
+                if name not in names:
+                    raise ValueError(
+                        f"'sets' names '{name}', which is not in this vendor's storage "
+                        f"(known: {', '.join(names) or 'none'})"
+                    )
+        return self
+
+    def categories_of(self, entry: StorageEntry) -> tuple[CookieCategory, ...]:
+        return entry.category or (self.category,)
+
+    def storage_set_by(self, detector: Detector) -> tuple[StorageEntry, ...]:
+        if detector.sets is None:
+            return self.storage
+        return tuple(entry for entry in self.storage if entry.name in detector.sets)
+
+    @property
+    def required_storage(self) -> tuple[StorageEntry, ...]:
+        return tuple(entry for entry in self.storage if not entry.optional and not entry.server_only)
+
+
+class SignaturesFile(Model):
+    version: Literal[1]
+    vendors: dict[Annotated[str, StringConstraints(pattern=ID_PATTERN)], Vendor]
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Every vendor known to the scan, by id, and the files they came from."""
+
+    vendors: dict[str, Vendor]
+    sources: tuple[str, ...]
+
+
+def _read(path: Path, display: str) -> SignaturesFile:
+    if not path.is_file():
+        raise SignatureError([DataIssue(display, 0, 0, "", "file not found")])
+    doc = load_yaml(path, display)
+    if doc.issues:
+        raise SignatureError(doc.issues)
+    if doc.data is None:
+        raise SignatureError([DataIssue(display, 0, 0, "", "the file is empty; expected 'version: 1' and 'vendors:'")])
+    try:
+        return SignaturesFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise SignatureError(issues_from_validation(exc, doc, SignaturesFile)) from None
+
+
+def load_signatures(extra_files: Sequence[Path] = ()) -> Signatures:
+    """The packaged signatures, then each extra file in turn (a vendor id given again replaces the earlier one)."""
+    packaged = resources.files("policypress") / "data" / PACKAGED
+    vendors: dict[str, Vendor] = {}
+    sources: list[str] = []
+    with resources.as_file(packaged) as path:
+        vendors.update(_read(path, f"policypress/data/{PACKAGED}").vendors)
+        sources.append(f"policypress/data/{PACKAGED}")
+    for extra in extra_files:
+        display = display_path(Path(extra))
+        vendors.update(_read(Path(extra), display).vendors)
+        sources.append(display)
+    return Signatures(vendors=vendors, sources=tuple(sources))
