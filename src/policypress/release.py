@@ -89,13 +89,11 @@ def create_release(
             "summary": {"en": summary.en, "sv": summary.sv},
             "files": {spec.name: sha256_file(staging / spec.name) for spec in DATA_FILES},
         }
-        ReleaseManifest.model_validate(manifest)
+        validated = ReleaseManifest.model_validate(manifest)
         text = MANIFEST_HEADER + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
         (staging / MANIFEST).write_text(text, encoding="utf-8")
         # Rename last, so an interrupted release leaves no half-written version behind.
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    release = load_history(data_dir).get(version)
-    assert release is not None
-    return release
+    return Release(validated, target)
