@@ -328,7 +328,7 @@ def test_valid_data_exits_zero_with_a_summary(tmp_path):
     data_with(tmp_path, {})
     result = check(tmp_path, "policy_data")
     assert result.returncode == 0
-    assert result.stdout.strip() == "policy_data: ok (1 activities, 2 recipients, 1 cookies, 1 rights, 1 sections)"
+    assert result.stdout.strip() == "policy_data: ok (1 activities, 2 recipients, 1 cookies, 1 rights, 1 sections, 0 releases)"
 
 
 def test_the_repository_data_is_valid():

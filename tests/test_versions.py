@@ -108,8 +108,11 @@ def test_an_invalid_draft_is_never_frozen(data):
 def test_an_edited_release_is_reported_by_file_and_release(data):
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0
     edit(data / "releases" / "1.0" / "cookies.yaml", "P2Y", "P1Y")
+    for command in ("versions", "check"):
+        result = policypress(data.parent, command)
+        assert result.returncode == 2
+        assert "policy_data/releases/1.0/cookies.yaml: file was edited after release 1.0" in result.stderr
     result = policypress(data.parent, "versions")
-    assert result.returncode == 2
     assert (
         "policy_data/releases/1.0/cookies.yaml: file was edited after release 1.0 "
         "(its sha256 no longer matches the manifest)"

@@ -34,24 +34,36 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _check(args: argparse.Namespace) -> int:
+    """The draft and every release: schema, cross-references and frozen checksums."""
     data_dir = Path(args.data_dir)
+    issues = []
+    policy = None
     try:
         policy = load_policy(data_dir)
     except DataError as exc:
+        issues.extend(exc.issues)
+    releases = 0
+    try:
+        releases = len(load_history(data_dir).releases)
+    except DataError as exc:
+        issues.extend(exc.issues)
+    if issues:
         if args.format == "json":
-            print(json.dumps({"ok": False, "errors": [issue.as_dict() for issue in exc.issues]}, indent=2))
+            print(json.dumps({"ok": False, "errors": [issue.as_dict() for issue in issues]}, indent=2))
         else:
-            for issue in exc.issues:
+            for issue in issues:
                 print(issue, file=sys.stderr)
-            noun = "error" if len(exc.issues) == 1 else "errors"
-            print(f"\n{len(exc.issues)} {noun} in {data_dir}", file=sys.stderr)
+            noun = "error" if len(issues) == 1 else "errors"
+            print(f"\n{len(issues)} {noun} in {data_dir}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    assert policy is not None
     counts = {
         "activities": len(policy.activities.activities),
         "recipients": len(policy.recipients),
         "cookies": len(policy.cookies),
         "rights": len(policy.rights.rights),
         "sections": len(policy.sections),
+        "releases": releases,
     }
     if args.format == "json":
         print(json.dumps({"ok": True, "errors": [], "counts": counts}, indent=2))
@@ -144,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"policypress {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="validate a policy data folder (schema and cross-references)")
+    check = commands.add_parser(
+        "check", help="validate a policy data folder: the draft, and that every release is intact"
+    )
     check.add_argument("data_dir", nargs="?", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=_check)
@@ -182,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     diff.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
     diff.set_defaults(run=_diff)
+    from .scan.cli import register as register_scan
+    register_scan(commands)
     return parser
 
 
