@@ -8,6 +8,7 @@ Events, in build order:
   on_nav          split the navigation by language
   on_page_content put the rendered HTML into the generated pages
   on_page_context per-page language: switcher, theme texts, consent banner
+  on_post_build   /.well-known/gpc.json
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mkdocs.utils import normalize_url
 
 from policypress import site
 from policypress.consent import analytics_declared, material_consent
+from policypress.consent_export import gpc_json
 from policypress.errors import PolicyPressError
 from policypress.i18n import DEFAULT_LANG, Lang
 from policypress.pages import SiteBuild, render_generated_page
@@ -172,3 +174,13 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         "cookie_settings": ui("consent.settings", lang),
     }
     return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    state = _current()
+    current = state.build.current
+    assert current is not None
+    # Declares that the site honours Global Privacy Control (see the consent banner).
+    well_known = Path(config.site_dir) / ".well-known"
+    well_known.mkdir(parents=True, exist_ok=True)
+    (well_known / "gpc.json").write_text(gpc_json(current.effective.isoformat()), encoding="utf-8")

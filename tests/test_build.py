@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -176,3 +177,37 @@ def test_rejecting_consent_keeps_analytics_off(project_copy, local_context):
         assert page.locator("form[name=consent]").is_hidden()
         assert not [u for u in local_context.blocked if "googletagmanager.com" in u]
         assert page.evaluate("typeof window.dataLayer") == "undefined"
+
+
+@pytest.mark.browser
+def test_global_privacy_control_turns_optional_categories_off_without_asking(project_copy, browser):
+    site = project_copy / "site"
+    assert run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"}).returncode == 0
+    context = browser.new_context(extra_http_headers={"Sec-GPC": "1"})
+    context.add_init_script("Object.defineProperty(navigator, 'globalPrivacyControl', {get: () => true})")
+    blocked: list[str] = []
+    context.route(
+        "**/*",
+        lambda route: route.continue_()
+        if route.request.url.startswith("http://127.0.0.1:")
+        else (blocked.append(route.request.url), route.abort()),
+    )
+    try:
+        with serve_directory(site) as url:
+            page = context.new_page()
+            page.goto(url + "en/privacy-policy/")
+            page.wait_for_timeout(500)
+            assert page.locator("form[name=consent]").is_hidden()
+            stored = page.evaluate("Object.entries(localStorage).filter(([k]) => k.endsWith('__consent'))")
+            assert [value for _, value in stored] == ["{}"]
+            assert not [u for u in blocked if "googletagmanager.com" in u]
+            assert page.evaluate("typeof window.dataLayer") == "undefined"
+    finally:
+        context.close()
+
+
+def test_build_publishes_gpc_json(built_site):
+    assert json.loads((built_site / ".well-known" / "gpc.json").read_text()) == {
+        "gpc": True,
+        "lastUpdate": "2026-11-25",
+    }

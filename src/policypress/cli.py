@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DataError, PolicyPressError, UsageError
+from .consent_export import ConsentFormat, export_consent
 from .diff import diff_policies, render_diff
 from .i18n import Lang, Text
 from .loader import display_path, load_policy
@@ -151,6 +152,22 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.exit_code and not diff.is_empty else EXIT_OK
 
 
+def _export_consent(args: argparse.Namespace) -> int:
+    with history_source(Path(args.data), None) as history:
+        if args.version:
+            policy = resolve_side(history, args.version)
+        else:
+            current = history.current(build_date(dict(os.environ)))
+            policy = current.policy if current is not None else history.draft
+    output = export_consent(policy, args.format, policy_url=args.policy_url)
+    if args.output:
+        Path(args.output).write_text(output, encoding="utf-8")
+        print(f"wrote {args.output} ({args.format})", file=sys.stderr)
+    else:
+        sys.stdout.write(output)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="policypress", description="A privacy policy kept as data, built into a bilingual site.")
     parser.add_argument("--version", action="version", version=f"policypress {__version__}")
@@ -196,6 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     diff.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
     diff.set_defaults(run=_diff)
+
+    export = commands.add_parser(
+        "export-consent", help="consent manager configuration for other sites, from the same declarations"
+    )
+    export.add_argument("--format", choices=[f.value for f in ConsentFormat], required=True)
+    export.add_argument("--version", metavar="VERSION", help="a release or 'draft' (default: the release in effect)")
+    export.add_argument("--policy-url", default="", metavar="URL", help="the published policy, linked from the banner")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
+    export.set_defaults(run=_export_consent)
     from .scan.cli import register as register_scan
     register_scan(commands)
     return parser

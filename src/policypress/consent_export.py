@@ -1,0 +1,208 @@
+"""`policypress export-consent`: the consent manager configuration for the company's
+other sites, from the same declarations that write the cookie table.
+
+Formats: ``material`` (the ``extra.consent`` block for a Material for MkDocs site),
+``cookieconsent-v3`` (orestbida/cookieconsent v3, as an ES module) and ``klaro``
+(a ``klaroConfig`` script). Patterns such as ``_ga_*`` become regular expressions.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+from enum import StrEnum
+from typing import Any
+
+import yaml
+
+from .consent import consent_key, material_consent, optional_categories
+from .i18n import DEFAULT_LANG, Lang
+from .model import Policy
+from .ui import ui
+from .vocabulary import CookieCategory, StorageType
+
+
+class ConsentFormat(StrEnum):
+    MATERIAL = "material"
+    COOKIECONSENT_V3 = "cookieconsent-v3"
+    KLARO = "klaro"
+
+
+class _Regex(str):
+    """A pattern to be written as a JavaScript regular expression literal."""
+
+
+def cookie_pattern(name: str) -> str | _Regex:
+    if "*" not in name:
+        return name
+    return _Regex("^" + ".*".join(re.escape(part) for part in name.split("*")) + "$")
+
+
+def _js(value: Any, indent: int = 0) -> str:
+    """JSON, except that _Regex values become /.../ literals."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, _Regex):
+        return "/" + str(value).replace("/", "\\/") + "/"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(key, ensure_ascii=False)}: {_js(item, indent + 1)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(f"{inner}{_js(item, indent + 1)}" for item in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _cookies_by_category(policy: Policy) -> dict[CookieCategory, list[str]]:
+    grouped: dict[CookieCategory, list[str]] = defaultdict(list)
+    for name, cookie in policy.cookies.items():
+        if cookie.type is StorageType.COOKIE:
+            grouped[cookie.category].append(name)
+    return grouped
+
+
+def _description(policy: Policy, lang: Lang) -> str:
+    return f"{ui('consent.description', lang)} {policy.meta.title.get(lang).lower()}."
+
+
+def material_config(policy: Policy, policy_url: str) -> str:
+    per_language = {
+        lang.value: material_consent(policy, lang, policy_url=policy_url, cookie_anchor="table-cookies") for lang in Lang
+    }
+    block = {"extra": {"consent": per_language[DEFAULT_LANG.value]}}
+    header = (
+        "# Material for MkDocs: paste under `extra:` in mkdocs.yml. Material takes one language per site;\n"
+        "# the Swedish texts for a Swedish site follow, commented.\n"
+    )
+    swedish = yaml.safe_dump({"consent": per_language["sv"]}, allow_unicode=True, sort_keys=False)
+    return header + yaml.safe_dump(block, allow_unicode=True, sort_keys=False) + "".join(
+        f"# {line}\n" for line in swedish.splitlines()
+    )
+
+
+def cookieconsent_config(policy: Policy, policy_url: str) -> str:
+    grouped = _cookies_by_category(policy)
+    categories: dict[str, Any] = {"necessary": {"enabled": True, "readOnly": True}}
+    for category in optional_categories(policy):
+        categories[category.value] = {
+            "autoClear": {"cookies": [{"name": cookie_pattern(name)} for name in grouped.get(category, [])]}
+        }
+    translations = {}
+    for lang in Lang:
+        sections = [
+            {
+                "title": category.label(lang),
+                "linkedCategory": category.value,
+                "cookieTable": {
+                    "headers": {
+                        "name": ui("table.cookies.name", lang),
+                        "provider": ui("table.cookies.provider", lang),
+                        "duration": ui("table.cookies.duration", lang),
+                        "purpose": ui("table.cookies.purpose", lang),
+                    },
+                    "body": [
+                        {
+                            "name": name,
+                            "provider": policy.provider_name(cookie.provider, lang),
+                            "duration": cookie.duration.label(lang),
+                            "purpose": cookie.purpose.get(lang),
+                        }
+                        for name, cookie in policy.cookies.items()
+                        if cookie.category is category
+                    ],
+                },
+            }
+            for category in policy.cookie_categories
+        ]
+        translations[lang.value] = {
+            "consentModal": {
+                "title": ui("consent.title", lang),
+                "description": _description(policy, lang),
+                "footer": f'<a href="{html.escape(policy_url)}">{html.escape(policy.meta.title.get(lang))}</a>' if policy_url else "",
+                "acceptAllBtn": {"en": "Accept all", "sv": "Acceptera alla"}[lang.value],
+                "acceptNecessaryBtn": {"en": "Reject all", "sv": "Avvisa alla"}[lang.value],
+                "showPreferencesBtn": {"en": "Manage settings", "sv": "Hantera inställningar"}[lang.value],
+            },
+            "preferencesModal": {
+                "title": ui("consent.title", lang),
+                "acceptAllBtn": {"en": "Accept all", "sv": "Acceptera alla"}[lang.value],
+                "acceptNecessaryBtn": {"en": "Reject all", "sv": "Avvisa alla"}[lang.value],
+                "savePreferencesBtn": {"en": "Save settings", "sv": "Spara inställningar"}[lang.value],
+                "sections": sections,
+            },
+        }
+    config = {
+        "categories": categories,
+        "language": {"default": DEFAULT_LANG.value, "autoDetect": "document", "translations": translations},
+    }
+    return (
+        "// vanilla-cookieconsent v3 configuration, generated by `policypress export-consent`.\n"
+        "// Gate each script with <script type=\"text/plain\" data-category=\"analytics\">.\n"
+        f"export default {_js(config)};\n"
+    )
+
+
+def klaro_config(policy: Policy, policy_url: str) -> str:
+    services: dict[str, dict[str, Any]] = {}
+    for name, cookie in policy.cookies.items():
+        service = services.setdefault(
+            cookie.provider,
+            {
+                "name": cookie.provider,
+                "title": policy.provider_name(cookie.provider, DEFAULT_LANG),
+                "purposes": [],
+                "cookies": [],
+                "required": True,
+                "default": False,
+            },
+        )
+        if cookie.category.value not in service["purposes"]:
+            service["purposes"].append(cookie.category.value)
+        if cookie.type is StorageType.COOKIE:
+            service["cookies"].append(cookie_pattern(name))
+        service["required"] = service["required"] and not cookie.consent_required
+    translations = {
+        lang.value: {
+            "consentModal": {"title": ui("consent.title", lang), "description": _description(policy, lang)},
+            "privacyPolicyUrl": policy_url,
+            "purposes": {category.value: category.label(lang) for category in policy.cookie_categories},
+        }
+        for lang in Lang
+    }
+    config = {
+        "version": 1,
+        "elementID": "klaro",
+        "lang": DEFAULT_LANG.value,
+        "mustConsent": False,
+        "acceptAll": True,
+        "hideDeclineAll": False,
+        "translations": translations,
+        "services": list(services.values()),
+    }
+    return (
+        "// Klaro configuration, generated by `policypress export-consent`.\n"
+        "// Gate each script with <script type=\"text/plain\" data-type=\"application/javascript\" data-name=\"SERVICE\">.\n"
+        f"var klaroConfig = {_js(config)};\n"
+    )
+
+
+def export_consent(policy: Policy, fmt: ConsentFormat | str, *, policy_url: str = "") -> str:
+    """``policy_url``: where the published policy is, linked from the banner's text."""
+    chosen = ConsentFormat(fmt)
+    if chosen is ConsentFormat.MATERIAL:
+        return material_config(policy, policy_url)
+    if chosen is ConsentFormat.COOKIECONSENT_V3:
+        return cookieconsent_config(policy, policy_url)
+    return klaro_config(policy, policy_url)
+
+
+def gpc_json(last_update: str) -> str:
+    """``/.well-known/gpc.json``: this site honours Global Privacy Control."""
+    return json.dumps({"gpc": True, "lastUpdate": last_update}) + "\n"
+
+
+__all__ = ["ConsentFormat", "consent_key", "export_consent", "gpc_json"]

@@ -1,0 +1,76 @@
+"""`policypress export-consent`: configurations for other sites from the same declarations."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import yaml
+
+from conftest import BIN, ROOT
+
+
+def export(fmt: str, *extra: str) -> str:
+    result = subprocess.run(
+        [str(BIN / "policypress"), "export-consent", "--format", fmt, "--version", "1.0", *extra],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def js_object(source: str, prefix: str) -> dict:
+    """The object literal after ``prefix``, with /regex/ literals turned into {"regex": ...} for checking."""
+    body = source[source.index(prefix) + len(prefix):].rstrip().removesuffix(";")
+    return json.loads(re.sub(r": /(.*?)/(?=[,\n])|(?<=\n)(\s*)/(.*?)/(?=[,\n])", _regex_to_json, body))
+
+
+def _regex_to_json(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        return ": " + json.dumps({"regex": match.group(1)})
+    return match.group(2) + json.dumps({"regex": match.group(3)})
+
+
+def test_cookieconsent_v3_config_has_categories_cookies_and_both_languages():
+    config = js_object(export("cookieconsent-v3", "--policy-url", "https://example.org/policy/"), "export default ")
+    assert config["categories"]["necessary"] == {"enabled": True, "readOnly": True}
+    assert config["categories"]["analytics"]["autoClear"]["cookies"] == [
+        {"name": "_ga"},
+        {"name": {"regex": "^_ga_.*$"}},
+    ]
+    assert set(config["language"]["translations"]) == {"en", "sv"}
+    sv = config["language"]["translations"]["sv"]
+    assert sv["consentModal"]["title"] == "Samtycke till cookies"
+    tables = {s["linkedCategory"]: [row["name"] for row in s["cookieTable"]["body"]] for s in sv["preferencesModal"]["sections"]}
+    assert tables == {"necessary": ["__RequestVerificationToken", ".AspNetCore.Antiforgery.*"], "analytics": ["_ga", "_ga_*"]}
+    assert 'href="https://example.org/policy/"' in sv["consentModal"]["footer"]
+
+
+def test_klaro_config_groups_cookies_by_provider():
+    config = js_object(export("klaro"), "var klaroConfig = ")
+    services = {s["name"]: s for s in config["services"]}
+    assert services["google"]["purposes"] == ["analytics"]
+    assert services["google"]["required"] is False
+    assert services["google"]["cookies"] == ["_ga", {"regex": "^_ga_.*$"}]
+    assert services["cmt"]["required"] is True
+    assert services["cmt"]["cookies"] == ["__RequestVerificationToken", {"regex": "^\\.AspNetCore\\.Antiforgery\\..*$"}]
+    assert config["translations"]["sv"]["purposes"] == {"necessary": "Nödvändiga", "analytics": "Statistik"}
+
+
+def test_material_config_is_a_pasteable_extra_block():
+    text = export("material")
+    config = yaml.safe_load(text)
+    consent = config["extra"]["consent"]
+    assert consent["title"] == "Cookie consent"
+    assert consent["cookies"] == {"analytics": {"name": "Analytics", "checked": False}}
+    assert consent["actions"] == ["accept", "reject", "manage"]
+    assert "#   title: Samtycke till cookies" in text
+
+
+def test_unknown_format_is_a_usage_error():
+    result = subprocess.run(
+        [str(BIN / "policypress"), "export-consent", "--format", "onetrust"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'onetrust'" in result.stderr
