@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 
+# A finding on a template repeats on every page; a few of them are enough to find it.
+MAX_OTHER_PAGES = 20
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -39,6 +43,7 @@ class Finding:
     declared_category: str | None = None
     expected_category: str | None = None
     pages_count: int = 1  # how many pages show the same thing (``page`` is the first)
+    other_pages: tuple[str, ...] = ()  # some of the others (at most MAX_OTHER_PAGES), for the report
 
     @property
     def location(self) -> str:
@@ -54,7 +59,20 @@ class Finding:
         return data
 
 
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1}
+_RULE_ORDER = {rule: i for i, rule in enumerate(Rule)}
+
+
+def report_order(finding: Finding) -> tuple[object, ...]:
+    """Errors first, then by rule, then by place."""
+    return (
+        finding.severity is not Severity.ERROR,
+        _RULE_ORDER[finding.rule],
+        finding.folder or "",
+        finding.page or "",
+        finding.line or 0,
+        finding.vendor or "",
+        finding.key or "",
+    )
 
 
 @dataclass

@@ -69,7 +69,9 @@ MATERIAL_ANALYTICS_FIX = (
 
 def provider_for(vendor_id: str | None, vendor: Vendor | None, policy: Policy) -> tuple[str, bool]:
     """The recipient id to write as ``provider``, and whether recipients.yaml already has it."""
-    if vendor is None or vendor_id is None:
+    # Code that stores in the site's own origin and sends nothing away (the site's code, its theme, its
+    # CMS) is the controller's own doing.
+    if vendor is None or vendor_id is None or not (vendor.transfers_ip or vendor.recipients):
         return policy.controller.id, True
     for candidate in (vendor_id, *vendor.recipients):
         if candidate in policy.recipients:

@@ -76,7 +76,7 @@ class Observations:
 
 
 def html_pages(folder: Path) -> list[Path]:
-    pages = []
+    pages: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         pages.extend(Path(root) / name for name in sorted(files) if name.lower().endswith(PAGE_SUFFIXES))

@@ -34,8 +34,10 @@ class CodeWrite:
     code: str
 
 
-def _excerpt(text: str, start: int, end: int) -> str:
-    snippet = " ".join(text[start:end].split())
+def _excerpt(text: str, start: int) -> str:
+    """The statement from ``start`` to the end of its line, shortened for a report."""
+    end = text.find("\n", start)
+    snippet = " ".join(text[start : end if end != -1 else len(text)].split())
     return snippet if len(snippet) <= 120 else snippet[:117] + "..."
 
 
@@ -46,14 +48,14 @@ def storage_writes(text: str) -> list[CodeWrite]:
     for match in _COOKIE_WRITE.finditer(text):
         name = match["name"]
         if "${" not in name:
-            found.append(CodeWrite(StorageType.COOKIE, name, match.start(), _excerpt(text, match.start(), match.end() + 30)))
+            found.append(CodeWrite(StorageType.COOKIE, name, match.start(), _excerpt(text, match.start())))
     for regex in (_SET_ITEM, _INDEX_WRITE, _PROPERTY_WRITE):
         for match in regex.finditer(text):
             name = match["name"]
             if "${" in name or (regex is _PROPERTY_WRITE and name in _STORAGE_METHODS):
                 continue
             store = StorageType.LOCAL_STORAGE if match["store"] == "localStorage" else StorageType.SESSION_STORAGE
-            found.append(CodeWrite(store, name, match.start(), _excerpt(text, match.start(), match.end() + 30)))
+            found.append(CodeWrite(store, name, match.start(), _excerpt(text, match.start())))
     found.sort(key=lambda write: write.offset)
     return found
 

@@ -163,9 +163,6 @@ class Matchers:
                     found.append(rule.compiled)
         return first_per_vendor(found)
 
-    def has_any_tag_marker(self, attr_names: Iterable[str]) -> bool:
-        return any(name in self.elements_by_attribute for name in attr_names)
-
 
 def first_per_vendor(found: list[CompiledDetector]) -> list[CompiledDetector]:
     best: dict[str, CompiledDetector] = {}
