@@ -8,11 +8,12 @@ Events, in build order:
   on_nav          split the navigation by language
   on_page_content put the rendered HTML into the generated pages
   on_page_context per-page language: switcher, theme texts, consent banner
-  on_post_build   /.well-known/gpc.json
+  on_post_build   the consent scan of the built site, its note under the cookie table, gpc.json
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,10 +33,14 @@ from policypress.consent_export import gpc_json
 from policypress.errors import PolicyPressError
 from policypress.i18n import DEFAULT_LANG, Lang
 from policypress.pages import SiteBuild, render_generated_page
+from policypress.scan import scan_site
+from policypress.scan.report import format_finding, render_text, summary
+from policypress.scan.transparency import fill_scan_note, scan_note
 from policypress.ui import ui
 from policypress.versions import build_date, load_history
 
 COOKIE_TABLE = "table-cookies"
+log = logging.getLogger("mkdocs.plugins.policypress")
 
 
 @dataclass
@@ -180,6 +185,36 @@ def on_post_build(config: MkDocsConfig) -> None:
     state = _current()
     current = state.build.current
     assert current is not None
+    site_dir = Path(config.site_dir)
+
+    # The consent-aware check: the built site (and any folders listed in mkdocs.yml)
+    # against the cookie table of the policy in effect. Errors fail the build.
+    options = (config.extra.get("policypress") or {}).get("scan") or {}
+    if options.get("enabled", True):
+        base = Path(config.config_file_path).parent
+        try:
+            report = scan_site(
+                site_dir,
+                current.policy,
+                extra_pages=[base / folder for folder in options.get("pages", [])],
+                strict=bool(options.get("strict", False)),
+                data_dir=current.path,
+            )
+        except PolicyPressError as exc:
+            raise Abort(f"policypress scan: {exc}") from None
+        if not report.ok:
+            raise Abort(f"policypress scan found problems:\n{render_text(report)}")
+        # Warnings go out as information: in strict mode MkDocs would turn them into a failure.
+        log.info("policypress scan: %s", summary(report))
+        for finding in report.warnings:
+            log.info("policypress scan: %s", format_finding(finding).splitlines()[0])
+        for page in state.build.pages:
+            if page.kind is site.PageKind.CURRENT:
+                path = site_dir / site.page_url(page.src_uri, use_directory_urls=config.use_directory_urls)
+                path = path / "index.html" if config.use_directory_urls else path
+                note = scan_note(report, state.build.today, page.lang)
+                path.write_text(fill_scan_note(path.read_text(encoding="utf-8"), note), encoding="utf-8")
+
     # Declares that the site honours Global Privacy Control (see the consent banner).
     well_known = Path(config.site_dir) / ".well-known"
     well_known.mkdir(parents=True, exist_ok=True)

@@ -28,14 +28,14 @@ def test_script_in_the_data_renders_as_text(project_copy):
     replace_in(data / "activities.yaml", "name: {en: Newsletter,", 'name: {en: "<script>alert(1)</script> Newsletter",')
     replace_in(data / "policy.yaml", "en: Privacy policy", 'en: "Privacy <b>policy</b>"')
     released = subprocess.run(
-        [str(BIN / "policypress"), "release", "1.2", "--effective", "2026-12-01", "--class", "material",
+        [str(BIN / "policypress"), "release", "1.3", "--effective", "2026-12-01", "--class", "material",
          "--summary-en", "<i>New</i> newsletter", "--summary-sv", "Nytt nyhetsbrev"],
         cwd=project_copy, capture_output=True, text=True,
     )
     assert released.returncode == 0, released.stderr
     result = run_mkdocs_build(project_copy, project_copy / "site", env={"POLICY_DATE": "2026-12-01"})
     assert result.returncode == 0, result.stderr
-    for page in (EN_PAGE, "en/privacy-policy/archive/index.html", "en/privacy-policy/changes/1.1-1.2/index.html"):
+    for page in (EN_PAGE, "en/privacy-policy/archive/index.html", "en/privacy-policy/changes/1.2-1.3/index.html"):
         raw = (project_copy / "site" / page).read_text(encoding="utf-8")
         assert "<script>alert(1)" not in raw, page
         assert "<b>policy</b>" not in raw, page
@@ -47,7 +47,7 @@ def test_script_in_the_data_renders_as_text(project_copy):
     archive = BeautifulSoup(
         (project_copy / "site" / "en/privacy-policy/archive/index.html").read_text(encoding="utf-8"), "html.parser"
     )
-    assert "<i>New</i> newsletter" in archive.select_one("#version-1\\.2").get_text()
+    assert "<i>New</i> newsletter" in archive.select_one("#version-1\\.3").get_text()
 
 
 def test_invalid_data_fails_the_build_and_keeps_the_previous_site(project_copy):
@@ -211,3 +211,41 @@ def test_build_publishes_gpc_json(built_site):
         "gpc": True,
         "lastUpdate": "2026-11-25",
     }
+
+
+HOTJAR = """
+<script>
+    (function(h,o,t,j,a,r){
+        h.hj=h.hj||function(){(h.hj.q=h.hj.q||[]).push(arguments)};
+        h._hjSettings={hjid:1234567,hjsv:6};
+        a=o.getElementsByTagName('head')[0];
+        r=o.createElement('script');r.async=1;
+        r.src=t+h._hjSettings.hjid+j+h._hjSettings.hjsv;
+        a.appendChild(r);
+    })(window,document,'https://static.hotjar.com/c/hotjar-','.js?sv=');
+</script>
+"""
+
+
+def test_an_ungated_hotjar_snippet_fails_the_build_naming_page_vendor_and_fix(project_copy):
+    page = project_copy / "docs" / "en" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + HOTJAR, encoding="utf-8")
+    result = run_mkdocs_build(project_copy, project_copy / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "policypress scan found problems" in output
+    assert "en/index.html" in output
+    assert "Hotjar" in output
+    assert "fix:" in output
+
+
+def test_cookie_table_says_when_and_against_how_many_pages_it_was_checked(built_site):
+    pages = len(list(built_site.rglob("*.html")))
+    en = BeautifulSoup((built_site / EN_PAGE).read_text(encoding="utf-8"), "html.parser")
+    note = en.select_one("#table-cookies ~ .pp-scan-note").get_text(" ", strip=True)
+    assert note.startswith(f"This table was checked on 25 November 2026 against the {pages} pages of this website")
+    sv = BeautifulSoup((built_site / "sv/integritetspolicy/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert sv.select_one(".pp-scan-note").get_text(" ", strip=True).startswith("Tabellen kontrollerades den 25 november 2026")
+    # Frozen release pages carry no such sentence: they were not checked against today's site.
+    frozen = BeautifulSoup((built_site / "en/privacy-policy/1.0/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert frozen.select_one(".pp-scan-note") is None

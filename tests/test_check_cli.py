@@ -153,7 +153,8 @@ cookies:
         },
         [
             "policy_data/cookies.yaml:7:5: cookies._ga.duration: '2 years' is not a duration: "
-            "write an ISO 8601 duration such as P2Y, P13M, P30D or PT30M, or 'session'"
+            "write an ISO 8601 duration such as P2Y, P13M, P30D or PT30M, or 'session' "
+            "(or 'persistent' for browser storage kept until cleared)"
         ],
         id="bad-duration",
     ),
@@ -284,7 +285,8 @@ cookies:
     assert error_lines(result) == [
         "policy_data/cookies.yaml:4:5: cookies._ga.party: 'somewhere' is not one of first, third",
         "policy_data/cookies.yaml:7:5: cookies._ga.duration: 'forever' is not a duration: "
-        "write an ISO 8601 duration such as P2Y, P13M, P30D or PT30M, or 'session'",
+        "write an ISO 8601 duration such as P2Y, P13M, P30D or PT30M, or 'session' "
+            "(or 'persistent' for browser storage kept until cleared)",
         "policy_data/policy.yaml:1:1: title.sv: the Swedish text ('sv') is missing: every text needs both en and sv",
     ]
     assert result.stderr.rstrip().endswith("3 errors in policy_data")

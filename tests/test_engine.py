@@ -24,6 +24,7 @@ MINIMAL = ROOT / "tests" / "fixtures" / "data" / "minimal"
         ("PT30M", "30 minutes", "30 minuter"),
         ("P1DT12H", "1 day and 12 hours", "1 dag och 12 timmar"),
         ("session", "Session (deleted when the browser closes)", "Sessionen (raderas när webbläsaren stängs)"),
+        ("persistent", "Until you clear your browser's storage", "Tills du rensar webbläsarens lagring"),
     ],
 )
 def test_durations_read_naturally_in_both_languages(source, en, sv):

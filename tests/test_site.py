@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from policypress.loader import load_policy
 
-# The built site is pinned to 2026-11-25 (conftest.BUILD_DATE): version 1.0 is in effect.
-POLICY = load_policy(ROOT / "policy_data" / "releases" / "1.0")
+# The built site is pinned to 2026-11-25 (conftest.BUILD_DATE): version 1.2 is in effect.
+POLICY = load_policy(ROOT / "policy_data" / "releases" / "1.2")
 EN_PAGE = "en/privacy-policy/index.html"
 SV_PAGE = "sv/integritetspolicy/index.html"
 
@@ -53,7 +53,7 @@ def test_english_tables_say_what_a_reader_needs(built_site):
     html = soup(built_site, EN_PAGE)
     recipients = {row[0]: row for row in table_rows(html, "recipients")}
     # name, role, service, storage, safeguard
-    assert recipients["MailChimp"][3] == "MailChimps servers in USA (United States)"
+    assert recipients["MailChimp"][3] == "MailChimp's servers in the USA (United States)"
     assert recipients["MailChimp"][4] == "None stated"
     assert recipients["Microsoft (Office 365)"][4] == "Not needed: stored within the EEA"
     cookies = {row[0]: row for row in table_rows(html, "cookies")}
@@ -62,6 +62,7 @@ def test_english_tables_say_what_a_reader_needs(built_site):
     assert cookies["_ga"][6] == "Yes"
     assert cookies["__RequestVerificationToken"][3:5] == ["Necessary", "Session (deleted when the browser closes)"]
     assert cookies["__RequestVerificationToken"][6] == "No"
+    assert cookies["*.__consent"][2:5] == ["Local storage, first party", "Necessary", "Until you clear your browser's storage"]
 
 
 def test_swedish_tables_use_swedish_terms(built_site):

@@ -148,11 +148,12 @@ def test_versions_shows_current_and_upcoming_by_date(data):
     assert statuses("2026-03-01") == {"1.0": "superseded", "1.1": "current"}
 
 
-def test_repository_ships_two_releases():
-    result = policypress(ROOT, "versions", "--format", "json", "--date", "2026-12-01")
+def test_repository_ships_three_releases():
+    result = policypress(ROOT, "versions", "--format", "json", "--date", "2026-11-25")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)["releases"]
     assert [(r["version"], r["class"], r["status"]) for r in rows] == [
         ("1.0", "material", "superseded"),
-        ("1.1", "editorial", "current"),
+        ("1.1", "editorial", "superseded"),
+        ("1.2", "material", "current"),
     ]

@@ -61,32 +61,52 @@ def test_diff_of_the_shipped_releases_lists_exactly_the_editorial_corrections():
     assert manor["old"]["sv"] == manor["new"]["sv"]
 
 
-def test_current_page_states_version_and_announces_the_upcoming_release(built_site):
-    en = soup(built_site / "en/privacy-policy/index.html")
-    assert en.select_one(".pp-version__line").get_text(" ", strip=True).startswith(
-        "Version 1.0 · in effect from 25 November 2026"
+@pytest.fixture
+def upcoming_project(project_copy):
+    """The repository with one more release, 1.3, effective 2027-01-01."""
+    data = project_copy / "policy_data"
+    recipients = data / "recipients.yaml"
+    recipients.write_text(recipients.read_text(encoding="utf-8").replace("countries: [US]", "countries: [IE]"), encoding="utf-8")
+    result = subprocess.run(
+        [str(BIN / "policypress"), "release", "1.3", "--effective", "2027-01-01", "--class", "material",
+         "--summary-en", "Newsletter data moves to Ireland.", "--summary-sv", "Nyhetsbrevets uppgifter flyttar till Irland."],
+        cwd=project_copy, capture_output=True, text=True,
     )
-    notice = en.select_one(".pp-upcoming")
-    assert "A new version, 1.1, applies from 1 December 2026." in notice.get_text(" ", strip=True)
-    assert notice.a["href"] == "changes/1.0-1.1/"
-    sv = soup(built_site / "sv/integritetspolicy/index.html")
-    notice = sv.select_one(".pp-upcoming")
-    assert "En ny version, 1.1, gäller från 1 december 2026." in notice.get_text(" ", strip=True)
-    assert notice.a["href"] == "andringar/1.0-1.1/"
-    assert sv.select_one(".pp-version__line a")["href"] == "arkiv/"
+    assert result.returncode == 0, result.stderr
+    return project_copy
 
 
-def test_after_the_effective_date_the_new_release_is_current(tmp_path):
-    site = tmp_path / "site"
-    assert run_mkdocs_build(ROOT, site, env={"POLICY_DATE": "2026-12-01"}).returncode == 0
+def test_current_page_states_version_and_announces_the_upcoming_release(upcoming_project):
+    site = upcoming_project / "site"
+    assert run_mkdocs_build(upcoming_project, site, env={"POLICY_DATE": "2026-12-15"}).returncode == 0
     en = soup(site / "en/privacy-policy/index.html")
     assert en.select_one(".pp-version__line").get_text(" ", strip=True).startswith(
-        "Version 1.1 · in effect from 1 December 2026"
+        "Version 1.2 · in effect from 25 November 2026"
+    )
+    notice = en.select_one(".pp-upcoming")
+    assert "A new version, 1.3, applies from 1 January 2027." in notice.get_text(" ", strip=True)
+    assert "Newsletter data moves to Ireland." in notice.get_text(" ", strip=True)
+    assert notice.a["href"] == "changes/1.2-1.3/"
+    sv = soup(site / "sv/integritetspolicy/index.html")
+    notice = sv.select_one(".pp-upcoming")
+    assert "En ny version, 1.3, gäller från 1 januari 2027." in notice.get_text(" ", strip=True)
+    assert notice.a["href"] == "andringar/1.2-1.3/"
+    assert sv.select_one(".pp-version__line a")["href"] == "arkiv/"
+    changes = soup(site / "en/privacy-policy/changes/1.2-1.3/index.html")
+    facts = changes.select_one(".pp-diff-facts").get_text(" ", strip=True)
+    assert "mailchimp" in facts and "United States" in facts and "Ireland" in facts
+
+
+def test_after_the_effective_date_the_new_release_is_current(upcoming_project):
+    site = upcoming_project / "site"
+    assert run_mkdocs_build(upcoming_project, site, env={"POLICY_DATE": "2027-01-01"}).returncode == 0
+    en = soup(site / "en/privacy-policy/index.html")
+    assert en.select_one(".pp-version__line").get_text(" ", strip=True).startswith(
+        "Version 1.3 · in effect from 1 January 2027"
     )
     assert en.select_one(".pp-upcoming") is None
-    assert "in the manner that is deemed necessary" in en.get_text(" ")
-    old = soup(site / "en/privacy-policy/1.0/index.html")
-    assert "It was in effect from 25 November 2026 until 30 November 2026, when version 1.1 replaced it." in (
+    old = soup(site / "en/privacy-policy/1.2/index.html")
+    assert "It was in effect from 25 November 2026 until 31 December 2026, when version 1.3 replaced it." in (
         old.select_one(".pp-release-notice").get_text(" ", strip=True)
     )
 
@@ -94,8 +114,16 @@ def test_after_the_effective_date_the_new_release_is_current(tmp_path):
 @pytest.mark.parametrize(
     "page,rows",
     [
-        ("en/privacy-policy/archive/index.html", [["1.1", "1 December 2026", "Upcoming"], ["1.0", "25 November 2026", "In effect"]]),
-        ("sv/integritetspolicy/arkiv/index.html", [["1.1", "1 december 2026", "Kommande"], ["1.0", "25 november 2026", "Gäller"]]),
+        (
+            "en/privacy-policy/archive/index.html",
+            [["1.2", "25 November 2026", "In effect"], ["1.1", "25 November 2026", "Replaced"],
+             ["1.0", "25 November 2026", "Replaced"]],
+        ),
+        (
+            "sv/integritetspolicy/arkiv/index.html",
+            [["1.2", "25 november 2026", "Gäller"], ["1.1", "25 november 2026", "Ersatt"],
+             ["1.0", "25 november 2026", "Ersatt"]],
+        ),
     ],
 )
 def test_archive_lists_every_release(built_site, page, rows):
@@ -103,7 +131,7 @@ def test_archive_lists_every_release(built_site, page, rows):
     found = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])][:3] for tr in html.select("#table-versions tbody tr")]
     assert found == rows
     links = [a["href"] for a in html.select("#table-versions tbody th a")]
-    assert links == ["../1.1/", "../1.0/"]
+    assert links == ["../1.2/", "../1.1/", "../1.0/"]
 
 
 def test_each_release_has_a_frozen_page_in_both_languages(built_site):
@@ -152,9 +180,9 @@ def test_preview_build_shows_the_draft_marked_as_such(project_copy):
         assert marker in html.select_one(".pp-draft").get_text(" ", strip=True)
         assert "Our product is now hosted in" in soup(site / "en/privacy-policy/draft/index.html").get_text(" ")
     current = soup(site / "en/privacy-policy/index.html")
-    assert "Version 1.1" in current.select_one(".pp-version__line").get_text()
+    assert "Version 1.2" in current.select_one(".pp-version__line").get_text()
     assert "now hosted" not in current.get_text(" ")
-    changes = soup(site / "en/privacy-policy/changes/1.1-draft/index.html")
+    changes = soup(site / "en/privacy-policy/changes/1.2-draft/index.html")
     assert [i.get_text("", strip=True).removeprefix("inserted:").strip() for i in changes.select("ins")] == ["now"]
 
 

@@ -1,4 +1,5 @@
-"""Storage durations: ISO 8601 periods (``P2Y``, ``P13M``, ``PT30M``) or ``session``."""
+"""Storage durations: ISO 8601 periods (``P2Y``, ``P13M``, ``PT30M``), ``session``, or
+``persistent`` (localStorage, which has no expiry and stays until the visitor clears it)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ _NAMES = {
         "seconds": ("sekund", "sekunder"),
     },
 }
+_PERSISTENT = {
+    Lang.EN: "Until you clear your browser's storage",
+    Lang.SV: "Tills du rensar webbläsarens lagring",
+}
 _SESSION = {Lang.EN: "Session (deleted when the browser closes)", Lang.SV: "Sessionen (raderas när webbläsaren stängs)"}
 _AND = {Lang.EN: "and", Lang.SV: "och"}
 
@@ -54,10 +59,11 @@ class Duration:
 
     source: str
     parts: tuple[tuple[str, int], ...] = ()
+    persistent: bool = False  # localStorage: kept until the visitor clears it
 
     @property
     def is_session(self) -> bool:
-        return not self.parts
+        return not self.parts and not self.persistent
 
     @property
     def seconds(self) -> int:
@@ -66,6 +72,8 @@ class Duration:
 
     def label(self, lang: Lang | str) -> str:
         lang = Lang(lang)
+        if self.persistent:
+            return _PERSISTENT[lang]
         if self.is_session:
             return _SESSION[lang]
         words = [f"{n} {_NAMES[lang][unit][0 if n == 1 else 1]}" for unit, n in self.parts]
@@ -85,10 +93,13 @@ def parse_duration(value: object) -> Duration:
     raw = value.strip()
     if raw.lower() == "session":
         return Duration(source="session")
+    if raw.lower() == "persistent":
+        return Duration(source="persistent", persistent=True)
     match = _ISO.match(raw)
     if not match:
         raise ValueError(
             f"'{value}' is not a duration: write an ISO 8601 duration such as P2Y, P13M, P30D or PT30M, or 'session'"
+            " (or 'persistent' for browser storage kept until cleared)"
         )
     parts = tuple((unit, int(match[unit])) for unit in _UNITS if match[unit] is not None)
     if not any(n for _, n in parts):

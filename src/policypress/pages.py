@@ -216,4 +216,6 @@ def render_generated_page(page: GeneratedPage, build: SiteBuild) -> RenderedPage
     if page.kind is PageKind.CHANGES:
         return _render_changes(page, build)
     policy = build.policy(page.version or DRAFT)
-    return render_policy_page(policy, page.lang, header=_policy_header(page, build))
+    return render_policy_page(
+        policy, page.lang, header=_policy_header(page, build), scan_note_slot=page.kind is PageKind.CURRENT
+    )

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from .i18n import Lang, Text
 from .model import Policy
+from .scan.transparency import PLACEHOLDER as SCAN_NOTE_PLACEHOLDER
 from .tables import Code, build_table
 from .ui import ui
 
@@ -92,7 +93,7 @@ def render_template(name: str, **context: object) -> str:
     return _environment().get_template(name).render(**context)
 
 
-def render_policy_page(policy: Policy, lang: Lang, *, header: str = "") -> RenderedPage:
+def render_policy_page(policy: Policy, lang: Lang, *, header: str = "", scan_note_slot: bool = False) -> RenderedPage:
     """The whole policy as one page in ``lang``. ``header`` is trusted HTML shown above it
     (the version line and notices, built from escaped parts by ``pages``)."""
     def t(value: Text) -> str:
@@ -119,5 +120,6 @@ def render_policy_page(policy: Policy, lang: Lang, *, header: str = "") -> Rende
         sections=sections,
         controller_facts=_controller_facts(policy, lang),
         header=Markup(header),
+        scan_note_slot=Markup(SCAN_NOTE_PLACEHOLDER) if scan_note_slot else "",
     )
     return RenderedPage(title=t(policy.meta.title), html=html, headings=tuple(headings))
