@@ -59,7 +59,8 @@ def linkify(value: str) -> Markup:
 
 
 @cache
-def _environment() -> Environment:
+def template_environment() -> Environment:
+    """The package's one Jinja2 environment: autoescaping on, templates compiled once per process."""
     env = Environment(
         loader=PackageLoader("policypress", "templates"),
         autoescape=True,
@@ -90,7 +91,7 @@ def _controller_facts(policy: Policy, lang: Lang) -> list[tuple[str, str]]:
 
 
 def render_template(name: str, **context: object) -> str:
-    return _environment().get_template(name).render(**context)
+    return template_environment().get_template(name).render(**context)
 
 
 def render_policy_page(policy: Policy, lang: Lang, *, header: str = "", scan_note_slot: bool = False) -> RenderedPage:
@@ -112,7 +113,7 @@ def render_policy_page(policy: Policy, lang: Lang, *, header: str = "", scan_not
         sections.append((section_id, section, tables, subsections))
     headings.append(Heading(2, "controller", ui("controller.heading", lang)))
 
-    html = _environment().get_template("policy.html.j2").render(
+    html = template_environment().get_template("policy.html.j2").render(
         lang=lang.value,
         t=t,
         ui=lambda key: ui(key, lang),

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..i18n import Lang
-from ..render import Heading
+from ..render import Heading, template_environment
 from .describe import Subject
 from .labels import counted, summary, word
 from .model import PolicyDiff
@@ -61,19 +59,6 @@ def subject_html(subject: Subject) -> Markup:
     return out
 
 
-@cache
-def _environment() -> Environment:
-    # One environment per process, like render.py: templates are compiled once.
-    return Environment(
-        loader=PackageLoader("policypress", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 @dataclass(frozen=True)
 class _LanguageContext:
     """What the macros of ``diff_macros.j2`` need for one language."""
@@ -110,7 +95,7 @@ class _LanguageContext:
 def render_changes_fragment(diff: PolicyDiff, lang: Lang) -> str:
     """The body of a "what changed" page in ``lang``: the changed facts, then the changed sections in full."""
     context = _LanguageContext(language_view(diff, lang), inline_style=True)
-    return _environment().get_template("diff_fragment.html.j2").render(lang=lang.value, c=context)
+    return template_environment().get_template("diff_fragment.html.j2").render(lang=lang.value, c=context)
 
 
 def fragment_headings(diff: PolicyDiff, lang: Lang) -> tuple[Heading, ...]:
@@ -134,7 +119,7 @@ def render_html_report(diff: PolicyDiff, old_label: str, new_label: str, langs: 
     counts = {
         lang: summary(len(diff.changes), len(diff.fact_changes), len(diff.text_changes), lang) for lang in langs
     }
-    return _environment().get_template("diff_report.html.j2").render(
+    return template_environment().get_template("diff_report.html.j2").render(
         lang=first.value,
         title=title,
         parts=parts,
