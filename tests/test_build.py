@@ -7,12 +7,14 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BIN, ROOT, run_mkdocs_build, serve_directory
+from policypress.linkcheck import run_linkchecker
 
 EN_PAGE = "en/privacy-policy/index.html"
 
@@ -100,16 +102,6 @@ def test_make_site_replaces_site_only_when_everything_succeeded(project_copy):
     assert (site / EN_PAGE).is_file()
     assert not (site / "marker.txt").exists()
     assert not (project_copy / ".site-build").exists()
-
-
-def run_linkchecker(url: str) -> subprocess.CompletedProcess[str]:
-    # Only the local site: anything else is ignored, never requested.
-    return subprocess.run(
-        [str(BIN / "linkchecker"), "--no-status", "--ignore-url=^(?!http://127\\.0\\.0\\.1)", url],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_linkchecker_finds_no_broken_internal_link(site_url):
@@ -249,3 +241,18 @@ def test_cookie_table_says_when_and_against_how_many_pages_it_was_checked(built_
     # Frozen release pages carry no such sentence: they were not checked against today's site.
     frozen = BeautifulSoup((built_site / "en/privacy-policy/1.0/index.html").read_text(encoding="utf-8"), "html.parser")
     assert frozen.select_one(".pp-scan-note") is None
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
+    env = {"POLICY_DATE": "2026-11-25", "POLICYPRESS_SITE_URL": "https://policy.example.org/"}
+    first = run_mkdocs_build(ROOT, tmp_path / "a", env=env)
+    assert first.returncode == 0, first.stderr
+    time.sleep(1.1)  # a second later, so any clock-based timestamp would differ
+    second = run_mkdocs_build(ROOT, tmp_path / "b", env=env)
+    assert second.returncode == 0, second.stderr
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    different = [str(p) for p in files_a if (tmp_path / "a" / p).read_bytes() != (tmp_path / "b" / p).read_bytes()]
+    assert different == []
+    assert "<lastmod>2026-11-25</lastmod>" in (tmp_path / "a" / "sitemap.xml").read_text()

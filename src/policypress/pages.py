@@ -219,3 +219,15 @@ def render_generated_page(page: GeneratedPage, build: SiteBuild) -> RenderedPage
     return render_policy_page(
         policy, page.lang, header=_policy_header(page, build), scan_note_slot=page.kind is PageKind.CURRENT
     )
+
+
+def page_date(page: GeneratedPage | None, build: SiteBuild) -> dt.date:
+    """The date a page last changed, from the release data rather than the clock,
+    so that two builds of the same commit are identical (sitemap, archives)."""
+    current = build.current
+    assert current is not None
+    if page is not None and page.version and page.version != DRAFT:
+        release = build.history.get(page.version)
+        if release is not None:
+            return release.effective
+    return current.effective

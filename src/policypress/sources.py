@@ -9,10 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import UsageError
+import yaml
+
+from .errors import DataIssue, UsageError
+from .loader import display_path
 from .model import Policy
 from .site import DRAFT
-from .versions import History, load_history
+from .versions import MANIFEST, RELEASES_DIR, History, load_history
 
 
 def resolve_side(history: History, spec: str) -> Policy:
@@ -66,3 +69,36 @@ def history_source(data_dir: Path, revision: str | None) -> Iterator[History]:
         return
     with data_at_revision(data_dir, revision) as copy:
         yield load_history(copy)
+
+
+def frozen_changes(data_dir: Path, revision: str) -> list[DataIssue]:
+    """Released files that differ from ``revision``: a release, once merged, never changes.
+
+    Its manifest's checksums catch an edited file, but not one edited together with
+    its checksum; comparing with the base branch catches both.
+    """
+    issues: list[DataIssue] = []
+    with data_at_revision(data_dir, revision) as before:
+        releases = before / RELEASES_DIR
+        if not releases.is_dir():
+            return issues
+        for old_release in sorted(p for p in releases.iterdir() if p.is_dir()):
+            here = data_dir / RELEASES_DIR / old_release.name
+            for old_file in sorted(p for p in old_release.iterdir() if p.is_file()):
+                current = here / old_file.name
+                shown = display_path(current)
+                if not current.is_file():
+                    issues.append(DataIssue(shown, 0, 0, "", f"released in {old_release.name} at {revision} and deleted since"))
+                elif old_file.name == MANIFEST:
+                    if _manifest_files(current) != _manifest_files(old_file):
+                        issues.append(DataIssue(shown, 0, 0, "files", f"checksums differ from {revision}: released files are frozen"))
+                elif current.read_bytes() != old_file.read_bytes():
+                    issues.append(
+                        DataIssue(shown, 0, 0, "", f"differs from {revision}, where release {old_release.name} was already published")
+                    )
+    return issues
+
+
+def _manifest_files(path: Path) -> object:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return data.get("files") if isinstance(data, dict) else None

