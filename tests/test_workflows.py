@@ -74,3 +74,13 @@ def test_actions_are_pinned_to_exact_versions():
     for workflow in WORKFLOWS:
         for uses in re.findall(r"uses: (\S+)", workflow.read_text()):
             assert re.search(r"@v\d+\.\d+\.\d+$", uses), f"{workflow.name}: {uses} is not pinned to an exact version"
+
+
+def test_pre_commit_runs_the_check_and_the_scanning_build():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert hooks["policypress-check"]["entry"] == ".venv/bin/policypress check policy_data"
+    assert hooks["policypress-site"]["entry"] == "make site"  # the build runs the consent scan
+    for hook in hooks.values():
+        assert hook["language"] == "system" and hook["pass_filenames"] is False
+        assert re.search(hook["files"], "policy_data/cookies.yaml")
