@@ -157,3 +157,13 @@ def test_repository_ships_three_releases():
         ("1.1", "editorial", "superseded"),
         ("1.2", "material", "current"),
     ]
+
+
+def test_frozen_files_point_their_schema_hint_two_folders_up(data):
+    cookies = data / "cookies.yaml"
+    cookies.write_text("# yaml-language-server: $schema=schema/cookies.schema.json\n" + cookies.read_text())
+    assert release(data.parent, "1.0", "2026-01-15").returncode == 0
+    frozen = (data / "releases" / "1.0" / "cookies.yaml").read_text()
+    assert frozen.startswith("# yaml-language-server: $schema=../../schema/cookies.schema.json\n")
+    assert frozen.split("\n", 1)[1] == cookies.read_text().split("\n", 1)[1]
+    assert policypress(data.parent, "check").returncode == 0

@@ -81,6 +81,8 @@ def test_pre_commit_runs_the_check_and_the_scanning_build():
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert hooks["policypress-check"]["entry"] == ".venv/bin/policypress check policy_data"
     assert hooks["policypress-site"]["entry"] == "make site"  # the build runs the consent scan
+    assert hooks["policypress-schema"]["entry"] == ".venv/bin/policypress schema --check"
     for hook in hooks.values():
         assert hook["language"] == "system" and hook["pass_filenames"] is False
-        assert re.search(hook["files"], "policy_data/cookies.yaml")
+    for name in ("policypress-check", "policypress-site"):
+        assert re.search(hooks[name]["files"], "policy_data/cookies.yaml")

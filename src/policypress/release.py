@@ -31,6 +31,18 @@ MANIFEST_HEADER = """\
 """
 
 
+# The editor hint at the top of a draft file points at policy_data/schema/; from
+# policy_data/releases/VERSION/ the same schemas are two folders up.
+_SCHEMA_HINT = b"# yaml-language-server: $schema=schema/"
+_FROZEN_SCHEMA_HINT = b"# yaml-language-server: $schema=../../schema/"
+
+
+def _frozen_copy(content: bytes) -> bytes:
+    if content.startswith(_SCHEMA_HINT):
+        return _FROZEN_SCHEMA_HINT + content[len(_SCHEMA_HINT):]
+    return content
+
+
 class ReleaseRefused(PolicyPressError):
     """The release cannot be made as asked; nothing was written."""
 
@@ -80,7 +92,7 @@ def create_release(
     staging.mkdir()
     try:
         for spec in DATA_FILES:
-            shutil.copy2(data_dir / spec.name, staging / spec.name)
+            (staging / spec.name).write_bytes(_frozen_copy((data_dir / spec.name).read_bytes()))
         manifest = {
             "version": version,
             "effective": effective.isoformat(),

@@ -1,0 +1,220 @@
+"""``policypress init``: a new policy project for another organisation, ready to build.
+
+The project files are package data under ``skeleton/``: the hooks, theme overrides
+and stylesheet are copies of this repository's own (a test keeps them equal), the
+rest are templates with ``@@KEY@@`` placeholders. The example policy is valid as
+written, and a first release 1.0 is made from it, so that ``mkdocs build --strict``
+and the consent scan pass in the new folder at once; the facts to replace are
+marked ``TODO(fill in)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import json
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from .errors import DataError, PolicyPressError, UsageError
+from .i18n import Text
+from .loader import display_path, load_policy
+from .release import create_release
+from .schema import write_schemas
+from .versions import Release, ReleaseClass, build_date, check_date
+
+DEFAULT_NAME = "Example Organisation AB"
+FIRST_VERSION = "1.0"
+TODO = "TODO(fill in)"
+# Files whose text has placeholders; every other file is copied byte for byte.
+TEMPLATE_SUFFIXES = {".md": "markdown", ".yml": "yaml", ".yaml": "yaml"}
+# Ids the example data uses for recipients: the controller's id must differ from them.
+EXAMPLE_RECIPIENT_IDS = frozenset({"email_provider"})
+FIRST_SUMMARY = Text(
+    en="The first version of the privacy policy.",
+    sv="Den första versionen av integritetspolicyn.",
+)
+
+
+class InitRefused(PolicyPressError):
+    """The project cannot be written where asked; nothing was written."""
+
+
+def skeleton() -> Traversable:
+    return files("policypress").joinpath("skeleton")
+
+
+def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    """(relative path, file) for every file of the skeleton, in a stable order."""
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name == "__pycache__":
+            continue
+        relative = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            yield from _walk(entry, relative + "/")
+        else:
+            yield relative, entry
+
+
+def controller_id(name: str) -> str:
+    """An id (``^[a-z][a-z0-9_]*$``) made from the organisation's name: 'Org AB' -> 'org_ab'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:32].strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = f"org_{slug}".strip("_")
+    # Cookies name their provider by id, and the controller shares the namespace with recipients.
+    return f"{slug}_org" if slug in EXAMPLE_RECIPIENT_IDS else slug
+
+
+def check_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise UsageError("--name: the organisation's name is empty")
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise UsageError("--name: write the name on one line, without control characters")
+    return name
+
+
+def placeholders(name: str, *, named: bool) -> dict[str, dict[str, str]]:
+    """The value of each placeholder, per kind of file (escaped as that kind needs)."""
+    quoted = json.dumps(name, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    todo = "" if named else f"  # {TODO}: the registered name of the organisation"
+    return {
+        # In YAML templates @@NAME@@ stands only inside block scalars, where any one-line text is safe.
+        "yaml": {
+            "@@NAME_YAML@@": quoted,
+            "@@NAME_TODO@@": todo,
+            "@@DESCRIPTION_YAML@@": json.dumps(f"Privacy policy of {name}", ensure_ascii=False),
+            "@@ID@@": controller_id(name),
+            "@@NAME@@": name,
+        },
+        "markdown": {"@@NAME@@": html.escape(name, quote=False)},
+    }
+
+
+def _render(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace(key, value)
+    leftover = re.search(r"@@[A-Z_]+@@", text)
+    if leftover:  # a skeleton bug, not the user's: say so plainly
+        raise RuntimeError(f"skeleton placeholder {leftover.group(0)} has no value")
+    return text
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise InitRefused(f"{display_path(target)} exists and is not a folder; choose a new folder")
+    if target.is_dir() and any(target.iterdir()):
+        raise InitRefused(
+            f"{display_path(target)} is not empty; init writes a new project into a new or empty folder only"
+        )
+
+
+def _write_skeleton(target: Path, name: str, *, named: bool) -> None:
+    values = placeholders(name, named=named)
+    for relative, source in _walk(skeleton()):
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        kind = TEMPLATE_SUFFIXES.get(Path(relative).suffix)
+        if kind is None:
+            path.write_bytes(source.read_bytes())
+        else:
+            path.write_text(_render(source.read_text(encoding="utf-8"), values[kind]), encoding="utf-8")
+
+
+def _undo(target: Path, created: bool) -> None:
+    if created:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    for child in target.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def init_project(
+    target: Path, name: str = DEFAULT_NAME, effective: dt.date | None = None, *, named: bool = True
+) -> Release:
+    """Write a new project into ``target`` (new or empty) and release its example policy as 1.0.
+
+    On any failure the folder is left as it was found.
+    """
+    name = check_name(name)
+    when = effective if effective is not None else build_date(dict(os.environ))
+    _check_target(target)
+    created = not target.exists()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InitRefused(f"{display_path(target)}: cannot create the folder ({exc.strerror})") from None
+    try:
+        _write_skeleton(target, name, named=named)
+        data_dir = target / "policy_data"
+        write_schemas(data_dir / "schema")
+        load_policy(data_dir)  # the example must be valid as written, whatever the name
+        return create_release(data_dir, FIRST_VERSION, when, ReleaseClass.MATERIAL, FIRST_SUMMARY)
+    except BaseException:
+        _undo(target, created)
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.effective is None:
+        effective = None
+    else:
+        try:
+            effective = dt.date.fromisoformat(check_date(args.effective))
+        except ValueError as exc:
+            raise UsageError(f"--effective: {exc}") from None
+    target = Path(args.directory)
+    name = args.name if args.name is not None else DEFAULT_NAME
+    try:
+        release = init_project(target, name, effective, named=args.name is not None)
+    except DataError as exc:  # only a name that breaks the example could cause this
+        raise UsageError(f"the example policy did not validate with this name: {exc}") from None
+    where = display_path(target)
+    release_dir = display_path(release.path)
+    print(f"created a privacy policy project for {check_name(name)} in {where}", end=" ")
+    print(f"(release {release.version}, effective {release.effective})")
+    today = build_date(dict(os.environ))
+    if release.effective > today:
+        print(f"note: until {release.effective} no release is in effect; build with POLICY_DATE={release.effective}")
+    steps = [
+        (f"cd {where}", ""),
+        (f"grep -rn '{TODO}' policy_data/", "the facts to replace with your own, in both languages"),
+        ("policypress check", "validate policy_data/"),
+        ("mkdocs build --strict", "build the site into site/ (needs mkdocs-material)"),
+    ]
+    width = max(len(command) for command, _ in steps)
+    print("next:")
+    for command, why in steps:
+        print(f"  {command.ljust(width)}  # {why}" if why else f"  {command}")
+    # Release 1.0 was never published, so replacing it is no breach of the frozen-release rule.
+    print("Release 1.0 holds the example text, so that the site builds at once. Before publishing,")
+    print(f"delete {release_dir} and release your own policy as 1.0 with")
+    print("`policypress release 1.0 --effective YYYY-MM-DD --class material --summary-en ... --summary-sv ...`.")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    init = subparsers.add_parser(
+        "init",
+        help="start a new policy project in a new folder: mkdocs.yml, hooks, docs/ and an example policy",
+        description="Write a minimal project that builds at once: mkdocs.yml, the hooks, docs/ and an example "
+        "policy_data/ in English and Swedish, released as 1.0. The facts to replace are marked "
+        f"'{TODO}'. DIR must not exist or be empty.",
+    )
+    init.add_argument("directory", metavar="DIR", help="the new project's folder (new or empty)")
+    init.add_argument("--name", metavar="NAME", help=f'the organisation\'s legal name (default: "{DEFAULT_NAME}")')
+    init.add_argument(
+        "--effective", metavar="YYYY-MM-DD", help="the effective date of release 1.0 (default: today, or POLICY_DATE)"
+    )
+    init.set_defaults(run=_run)
