@@ -34,9 +34,9 @@ def plain_project(target: Path) -> Path:
     shutil.copytree(ROOT / "docs", target / "docs")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     # !ENV tags need MkDocs' loader; the plain build does not use analytics anyway.
-    config = config.replace('!ENV [POLICYPRESS_GA_PROPERTY, ""]', '""')
+    config = config.replace('!ENV [POLICYPRESS_GA_PROPERTY, ""]', '""').replace("!ENV [POLICYPRESS_SITE_URL, null]", "null")
     data = yaml.safe_load(config)
-    for key in ("hooks", "watch", "strict", "validation"):
+    for key in ("hooks", "watch", "strict", "validation", "exclude_docs"):
         data.pop(key, None)
     data["extra"].pop("analytics", None)
     (target / "mkdocs.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
