@@ -21,7 +21,7 @@ from .i18n import Lang, Text
 from .loader import display_path, load_policy
 from .release import create_release
 from .site import DRAFT
-from .sources import history_source, resolve_side
+from .sources import frozen_changes, history_source, resolve_side
 from .versions import ReleaseClass, build_date, check_date, load_history
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -48,6 +48,8 @@ def _check(args: argparse.Namespace) -> int:
         releases = len(load_history(data_dir).releases)
     except DataError as exc:
         issues.extend(exc.issues)
+    if args.frozen_since:
+        issues.extend(frozen_changes(data_dir, args.frozen_since))
     if issues:
         if args.format == "json":
             print(json.dumps({"ok": False, "errors": [issue.as_dict() for issue in issues]}, indent=2))
@@ -178,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("data_dir", nargs="?", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--frozen-since", metavar="REV",
+        help="also fail when a release that exists at git revision REV (e.g. the base branch) was changed",
+    )
     check.set_defaults(run=_check)
 
     release = commands.add_parser("release", help="freeze the draft in policy_data/ as a new version")
@@ -225,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_consent)
     from .scan.cli import register as register_scan
     register_scan(commands)
+    from .audit.cli import register as register_audit
+    register_audit(commands)
+    from .schema import register as register_schema
+    register_schema(commands)
+    from .init import register as register_init
+    register_init(commands)
     return parser
 
 

@@ -1,0 +1,159 @@
+"""``audit_site``: visit the site in headless Chromium in each scenario and check what it stores."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..model import Policy
+from ..scan.signatures import Signatures, load_signatures
+from ..vocabulary import StorageType
+from .banner import MATERIAL, BannerConfig
+from .browser import launched
+from .checks import Checker
+from .classify import Classifier
+from .findings import AuditReport, ScenarioSummary, SeenCookie, SeenRequest, SeenStorage
+from .observations import PhaseRecord, ScenarioRun, StoredItem
+from .runner import Progress, ScenarioRunner, visits_per_scenario
+from .scenarios import ALL, Phase, Scenario
+from .session import Timing, Visitor
+from .standins import StandIns
+from .target import (
+    DEFAULT_MAX_PAGES,
+    SitePages,
+    check_local_url,
+    folder_pages,
+    is_url,
+    normalise_pages,
+    same_origin_pages,
+    serve_folder,
+)
+
+DAY = 86400
+LINKS = "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href'))"
+
+
+def _scenarios(requested: Sequence[Scenario | str]) -> list[Scenario]:
+    chosen = {Scenario(s) for s in requested}
+    return [scenario for scenario in ALL if scenario in chosen]  # always in the order of ALL
+
+
+def _discover(browser: Any, base_url: str, timing: Timing) -> list[str]:
+    """The start page and the same-origin links on it, found with the network as locked down as ever."""
+    site = SitePages(base_url, [""], 0)
+    visitor = Visitor(browser, site, StandIns(), timing)
+    try:
+        visitor.use(PhaseRecord(Scenario.BEFORE_CONSENT, Phase.NO_CONSENT, checked=False), site.label(""))
+        if visitor.goto("") is not None:
+            return [""]
+        hrefs: list[str] = [h for h in visitor.page.evaluate(LINKS) if isinstance(h, str)]
+    finally:
+        visitor.close()
+    return same_origin_pages(base_url, hrefs, limit=10_000)
+
+
+def _summaries(runs: Sequence[ScenarioRun]) -> list[ScenarioSummary]:
+    result = []
+    for run in runs:
+        summary = ScenarioSummary(
+            scenario=run.scenario.value, pages_visited=run.pages_visited, seconds=round(run.seconds, 3),
+            left_behind=[item.describe() for item in run.left_behind],
+        )
+        for record in run.records:
+            summary.notes.extend(note for note in record.notes if note not in summary.notes)
+            if not record.checked:
+                continue
+            phase = record.phase.value
+            for seen in record.items.values():
+                item = seen.item
+                if item.type is StorageType.COOKIE:
+                    session = item.expires is None or item.expires < 0
+                    lifetime = None if seen.lifetime is None or seen.lifetime < 0 else round(seen.lifetime / DAY, 2)
+                    summary.cookies.append(SeenCookie(
+                        item.name, item.domain, item.path, None if session else item.expires, lifetime, phase,
+                        seen.pages[0],
+                    ))
+                else:
+                    summary.storage.append(SeenStorage(item.type.value, item.name, item.domain, phase, seen.pages[0]))
+            for request in record.requests.values():
+                summary.requests.append(SeenRequest(
+                    request.request.url, request.request.host_path, request.request.resource_type,
+                    request.request.answered, phase, tuple(request.pages),
+                ))
+        result.append(summary)
+    return result
+
+
+def audit_site(
+    target: Path | str,
+    policy: Policy,
+    *,
+    scenarios: Sequence[Scenario | str] = ALL,
+    pages: Sequence[str] | None = None,
+    banner: BannerConfig = MATERIAL,
+    standins: Mapping[str, bytes | str | Path] | StandIns | None = None,
+    progress: Progress | None = None,
+    signatures: Signatures | None = None,
+    browser: Any | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    timing: Timing | None = None,
+) -> AuditReport:
+    """Audit ``target`` against ``policy``: a folder of HTML pages (served here on 127.0.0.1), or an
+    http://127.0.0.1:PORT/ or http://localhost:PORT/ URL.
+
+    ``pages`` are paths relative to the site's root (default: every page of the folder, or the
+    URL and the same-origin links on it), at most ``max_pages``. ``standins`` answer requests to
+    other hosts (``{"www.googletagmanager.com/gtag/js": b"..."}``); every other one is aborted.
+    ``browser`` is a Playwright Browser to use instead of launching Debian's Chromium.
+    ``progress(scenario, page, done, total)`` is called after each page visit.
+    """
+    started = time.perf_counter()
+    chosen = _scenarios(scenarios)
+    if not chosen:
+        raise UsageError("no scenario to run: name at least one of " + ", ".join(s.value for s in ALL))
+    if max_pages < 1:
+        raise UsageError("the number of pages to visit (--max-pages) must be at least 1")
+    timing = timing or Timing()
+    answers = standins if isinstance(standins, StandIns) else StandIns(standins)
+    signatures = signatures or load_signatures()
+    classifier = Classifier(policy, signatures)
+    folder: Path | None = None
+    if isinstance(target, str) and is_url(target):
+        base_url = check_local_url(target)
+        shown = base_url
+    else:
+        folder = Path(target)
+        shown = str(target)
+    listed = normalise_pages(pages) if pages else (folder_pages(folder) if folder is not None else None)
+    with contextlib.ExitStack() as stack:
+        chromium = stack.enter_context(launched(browser))
+        if folder is not None:
+            base_url = stack.enter_context(serve_folder(folder))
+        if listed is None:
+            listed = _discover(chromium, base_url, timing)
+        site = SitePages(base_url, listed[:max_pages], max(0, len(listed) - max_pages))
+
+        def optional(item: StoredItem) -> bool:
+            return classifier.optional(item, classifier.vendor_of_item(item)) is True
+
+        runner = ScenarioRunner(
+            browser=chromium, site=site, banner=banner, standins=answers, timing=timing, is_optional=optional,
+            banner_expected=classifier.has_optional_declarations, progress=progress,
+            planned=sum(visits_per_scenario(s, len(site.pages)) for s in chosen),
+        )
+        runs = [runner.run(scenario) for scenario in chosen]
+    if not any(record.pages for run in runs for record in run.records):
+        problems = [f"{page}: {problem}" for run in runs for page, problem in run.page_errors]
+        # Nothing was seen, so nothing could be found: that must not pass for a clean audit.
+        raise UsageError(
+            f"{shown}: no page could be loaded ({problems[0] if problems else 'no pages'}); is the site served there?"
+        )
+    findings = Checker(policy, classifier, banner_name=banner.name).run(runs)
+    return AuditReport(
+        target=shown, base_url=base_url, pages=[site.label(p) for p in site.pages], findings=findings,
+        scenarios=_summaries(runs), pages_skipped=site.skipped, seconds=time.perf_counter() - started,
+    )

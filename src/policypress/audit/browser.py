@@ -1,0 +1,70 @@
+"""Headless Chromium through Playwright: Debian's chromium, never a downloaded browser."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# The same switches as the test suite's browser (tests/conftest.py): nothing of Chromium's own
+# (updates, sync, safe browsing lists) may call home.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+AUDIT_ARGS = (
+    # A second wall behind the in-browser interception: host names other than this machine's do not
+    # resolve, so even a connection that no route sees (a <link rel=preconnect>) cannot leave.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+    "--dns-prefetch-disable",
+    # Playwright's contexts are private windows, where Chromium denies third-party frames their
+    # localStorage; a visitor's ordinary window allows it, and the audit must see what they would.
+    # (Unpartitioned third-party cookies stay blocked whatever the switches: vendors in frames are
+    # caught by their requests and their frames' storage.)
+    "--disable-features=ImprovedCookieControls",
+)
+
+
+def chromium_path() -> Path:
+    path = Path(os.environ.get("POLICYPRESS_CHROMIUM") or DEFAULT_CHROMIUM)
+    if not path.is_file():
+        raise UsageError(
+            f"Chromium not found at {path} (set POLICYPRESS_CHROMIUM to use another): run `make browser`, "
+            "which installs Debian's chromium package"
+        )
+    return path
+
+
+@contextlib.contextmanager
+def launched(existing: Any | None = None) -> Iterator[Any]:
+    """A Playwright ``Browser``: ``existing`` when given (the caller closes it), else one launched for the block."""
+    if existing is not None:
+        yield existing
+        return
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise UsageError("the audit needs Playwright for Python: install policypress's pinned requirements") from None
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(executable), args=[*CHROMIUM_ARGS, *AUDIT_ARGS], headless=True
+            )
+        except PlaywrightError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+            raise UsageError(f"Chromium at {executable} did not start: {first_line}; run `make browser`") from None
+        try:
+            yield browser
+        finally:
+            browser.close()
