@@ -22,6 +22,7 @@ from .vocabulary import (
     LegalBasis,
     Party,
     RecipientRole,
+    Requirement,
     Right,
     StorageType,
     TransferMechanism,
@@ -97,10 +98,21 @@ class ProcessingActivity(Model):
     legal_basis: LegalBasis | None = None
     legitimate_interest: Text | None = None
     retention: Retention | None = None
+    # Art. 13(2)(e): must the data be provided, and what happens if it is not.
+    requirement: Requirement | None = None
+    requirement_consequence: Text | None = None
+
+
+class AutomatedDecisions(Model):
+    """Art. 13(2)(f): automated decision-making, including profiling, or that there is none."""
+
+    used: StrictBool
+    description: Text
 
 
 class ActivitiesFile(Model):
     general_retention: Text | None = None
+    automated_decision_making: AutomatedDecisions | None = None
     activities: dict[Id, ProcessingActivity]
 
 
@@ -155,8 +167,16 @@ class RightStatement(Model):
     description: Text
 
 
+class SupervisoryAuthority(Model):
+    """Where a complaint can be lodged (Art. 13(2)(d)), e.g. Integritetsskyddsmyndigheten."""
+
+    name: Text
+    website: str = ""
+
+
 class RightsFile(Model):
     how_to_exercise: Text | None = None
+    supervisory_authority: SupervisoryAuthority | None = None
     rights: dict[Right, RightStatement]
 
 

@@ -53,6 +53,8 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "ActivitiesFile": {
         "general_retention": "How long data is kept, shown for the activities that state no retention of their own.",
+        "automated_decision_making": "Whether decisions are made by automated means, including profiling "
+        "(Art. 13(2)(f) GDPR); state it also when there is none.",
         "activities": f"The processing activities, each keyed by {_ID}; shown in this order.",
     },
     "ProcessingActivity": {
@@ -65,6 +67,14 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "legal_basis": "The legal basis (rättslig grund) under Art. 6 GDPR; null when the policy states none.",
         "legitimate_interest": "The legitimate interest pursued, when the legal basis is legitimate_interests.",
         "retention": "How long the data is kept; null to use general_retention.",
+        "requirement": "Whether the data must be provided: by law, by contract, to enter a contract, "
+        "or voluntarily (Art. 13(2)(e) GDPR).",
+        "requirement_consequence": "What happens if the data is not provided.",
+    },
+    "AutomatedDecisions": {
+        "": "Automated decision-making, including profiling (Art. 22 GDPR), or a statement that there is none.",
+        "used": "true when decisions with legal or similarly significant effects are made by automated means.",
+        "description": "The logic involved and its consequences, or the statement that no such decisions are made.",
     },
     "Retention": {
         "": "How long data is kept: write either period or criteria, not both.",
@@ -104,9 +114,15 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "RightsFile": {
         "how_to_exercise": "How a data subject exercises the rights, e.g. by e-mail to the controller.",
+        "supervisory_authority": "Where a complaint can be lodged, e.g. Integritetsskyddsmyndigheten (IMY).",
         "rights": "The data-subject rights the policy states, each with its description.",
     },
     "RightStatement": {"description": "What the right means for the reader."},
+    "SupervisoryAuthority": {
+        "": "The supervisory authority to which a complaint can be lodged.",
+        "name": "The authority's name, e.g. Integritetsskyddsmyndigheten (IMY).",
+        "website": "The authority's website, https://...",
+    },
     "SectionsFile": {"sections": f"The sections of the policy, each keyed by {_ID}; shown in this order."},
     "Section": {
         "title": "The section's heading.",

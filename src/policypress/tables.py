@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .countries import country_name, is_in_eea
 from .i18n import Lang
-from .model import GeneratedTable, Policy, Recipient
+from .model import GeneratedTable, Policy, ProcessingActivity, Recipient
 from .ui import ui
 
 class Code(str):
@@ -43,7 +43,18 @@ def _headers(prefix: str, keys: tuple[str, ...], lang: Lang) -> tuple[str, ...]:
     return tuple(ui(f"table.{prefix}.{key}", lang) for key in keys)
 
 
+def _requirement_cell(activity: ProcessingActivity, lang: Lang) -> str:
+    if activity.requirement is None:
+        return ui("value.not_stated", lang)
+    label = activity.requirement.label(lang)
+    if activity.requirement_consequence is not None:
+        return f"{label}. {activity.requirement_consequence.get(lang)}"
+    return label
+
+
 def activities_table(policy: Policy, lang: Lang) -> Table:
+    # The column appears once any activity says whether its data must be provided.
+    with_requirement = any(a.requirement is not None for a in policy.activities.activities.values())
     rows = []
     for activity_id, activity in policy.activities.activities.items():
         recipients = tuple(policy.recipients[r].name.get(lang) for r in activity.recipients)
@@ -60,11 +71,18 @@ def activities_table(policy: Policy, lang: Lang) -> Table:
                     activity.source.label(lang),
                     recipients or ui("value.none", lang),
                     basis,
+                    *((_requirement_cell(activity, lang),) if with_requirement else ()),
                 ),
             )
         )
     keys = ("activity", "purpose", "data", "source", "recipients", "legal_basis")
-    return Table(GeneratedTable.ACTIVITIES, ui("table.activities.caption", lang), _headers("activities", keys, lang), tuple(rows))
+    if with_requirement:
+        keys += ("requirement",)
+    automated = policy.activities.automated_decision_making
+    note = automated.description.get(lang) if automated is not None else ""
+    return Table(
+        GeneratedTable.ACTIVITIES, ui("table.activities.caption", lang), _headers("activities", keys, lang), tuple(rows), note
+    )
 
 
 def storage_cell(recipient: Recipient, lang: Lang) -> str:
@@ -153,7 +171,12 @@ def rights_table(policy: Policy, lang: Lang) -> Table:
         Row(id=f"right-{right.value}", cells=(right.label(lang), statement.description.get(lang)))
         for right, statement in policy.rights.rights.items()
     )
-    note = policy.rights.how_to_exercise.get(lang) if policy.rights.how_to_exercise else ""
+    notes = [policy.rights.how_to_exercise.get(lang)] if policy.rights.how_to_exercise else []
+    authority = policy.rights.supervisory_authority
+    if authority is not None:
+        where = f" ({authority.website})" if authority.website else ""
+        notes.append(ui("rights.complaint", lang).format(authority=authority.name.get(lang) + where))
+    note = " ".join(notes)
     keys = ("right", "description")
     return Table(GeneratedTable.RIGHTS, ui("table.rights.caption", lang), _headers("rights", keys, lang), rows, note)
 

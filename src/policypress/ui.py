@@ -30,6 +30,11 @@ UI: dict[str, Text] = {
     "table.activities.source": text("Source", "Källa"),
     "table.activities.recipients": text("Recipients", "Mottagare"),
     "table.activities.legal_basis": text("Legal basis", "Rättslig grund"),
+    "table.activities.requirement": text("Must you provide it?", "Måste du lämna uppgifterna?"),
+    "rights.complaint": text(
+        "You can also lodge a complaint with the supervisory authority, {authority}.",
+        "Du kan också lämna klagomål till tillsynsmyndigheten, {authority}.",
+    ),
     "table.recipients.caption": text(
         "Who receives personal data from us, and where it is stored",
         "Vilka som tar emot personuppgifter från oss, och var de lagras",

@@ -234,3 +234,23 @@ class Right(Vocabulary):
                 "Rätt att lämna klagomål till en tillsynsmyndighet (artikel 77 GDPR)",
             ),
         }
+
+
+class Requirement(Vocabulary):
+    """Whether the data subject must provide the data (Art. 13(2)(e) GDPR)."""
+
+    STATUTORY = "statutory"
+    CONTRACTUAL = "contractual"
+    CONTRACT_PREREQUISITE = "contract_prerequisite"
+    VOLUNTARY = "voluntary"
+
+    @classmethod
+    def labels(cls) -> dict[str, Text]:
+        return {
+            "statutory": text("Required by law", "Krävs enligt lag"),
+            "contractual": text("Required by a contract", "Krävs enligt avtal"),
+            "contract_prerequisite": text(
+                "Needed to enter into a contract with us", "Behövs för att ingå avtal med oss"
+            ),
+            "voluntary": text("Voluntary", "Frivilligt"),
+        }
