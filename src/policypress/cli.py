@@ -237,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_schema(commands)
     from .init import register as register_init
     register_init(commands)
+    from .lint.cli import register as register_lint
+    register_lint(commands)
     return parser
 
 

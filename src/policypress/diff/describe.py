@@ -18,6 +18,7 @@ from ..vocabulary import (
     DataCategory,
     DataSource,
     LegalBasis,
+    Requirement,
     Party,
     RecipientRole,
     Right,
@@ -133,11 +134,26 @@ def _tables(value: JSON, policy: Policy, lang: Lang) -> str:
 
 _Formatter = Callable[[JSON, Policy, Lang], str]
 
+
+def _automated_decisions(value: JSON, policy: Policy, lang: Lang) -> str:
+    # The statement itself says whether such decisions are made; "yes/no" before it adds nothing.
+    return format_value(value.get("description"), lang) if isinstance(value, dict) else format_value(value, lang)
+
+
+def _authority(value: JSON, policy: Policy, lang: Lang) -> str:
+    if not isinstance(value, dict):
+        return format_value(value, lang)
+    name = format_value(value.get("name"), lang)
+    return f"{name} ({value['website']})" if value.get("website") else name
+
 _FORMATTERS: dict[tuple[Entity, str], _Formatter] = {
     (Entity.ACTIVITY, "data_categories"): _vocabulary_list(DataCategory),
     (Entity.ACTIVITY, "source"): _vocabulary(DataSource),
     (Entity.ACTIVITY, "recipients"): _recipient_names,
     (Entity.ACTIVITY, "legal_basis"): _vocabulary(LegalBasis),
+    (Entity.ACTIVITY, "requirement"): _vocabulary(Requirement),
+    (Entity.ACTIVITIES, "automated_decision_making"): _automated_decisions,
+    (Entity.RIGHTS, "supervisory_authority"): _authority,
     (Entity.ACTIVITY, "retention"): _retention,
     (Entity.RECIPIENT, "role"): _vocabulary(RecipientRole),
     (Entity.RECIPIENT, "storage.countries"): _countries,
@@ -154,7 +170,9 @@ _FORMATTERS: dict[tuple[Entity, str], _Formatter] = {
 
 # The facts that sum up an added or removed entity, in the order of the page's tables.
 _SUMMARY_FIELDS: dict[Entity, tuple[str, ...]] = {
-    Entity.ACTIVITY: ("name", "purpose", "data_categories", "source", "recipients", "legal_basis", "retention"),
+    Entity.ACTIVITY: (
+        "name", "purpose", "data_categories", "source", "recipients", "legal_basis", "retention", "requirement",
+    ),
     Entity.RECIPIENT: ("name", "role", "service", "storage.countries", "storage.location", "transfer"),
     Entity.COOKIE: ("provider", "party", "type", "category", "duration", "purpose", "consent_required"),
     Entity.RIGHT: ("description",),
@@ -235,6 +253,9 @@ def subject_of(change: Change, diff: PolicyDiff, lang: Lang) -> Subject:
             return Subject(word(f"entity.{change.entity.value}", lang), entity_id, title)
         case Entity.CONTROLLER:
             return Subject(word("entity.controller", lang), None, policy.controller.legal_name)
+        case Entity.ACTIVITIES | Entity.RIGHTS:
+            # File-level facts: the field label says what changed; a nested "name" is no subject.
+            return Subject(word(f"entity.{change.entity.value}", lang), None, None)
         case _:
             pass
     name = _text_of(_lookup(value, "name"), lang) if isinstance(value, dict) else None

@@ -88,11 +88,11 @@ WORDS: dict[str, Text] = {
     "value.no": text("no", "nej"),
     "entity.policy": text("The policy", "Policyn"),
     "entity.controller": text("Controller", "Personuppgiftsansvarig"),
-    "entity.activities": text("General retention rule", "Allmän regel för lagringstid"),
+    "entity.activities": text("Processing activities (common)", "Behandlingar (gemensamt)"),
     "entity.activity": text("Processing activity", "Personuppgiftsbehandling"),
     "entity.recipient": text("Recipient", "Mottagare"),
     "entity.cookie": text("Cookie", "Cookie"),
-    "entity.rights": text("How to exercise your rights", "Hur du utövar dina rättigheter"),
+    "entity.rights": text("Your rights (common)", "Dina rättigheter (gemensamt)"),
     "entity.right": text("Right", "Rättighet"),
     "entity.section": text("Section", "Avsnitt"),
     "entity.subsection": text("Subsection", "Underavsnitt"),
@@ -113,7 +113,22 @@ FIELDS: dict[tuple[Entity, str], Text] = {
     (Entity.CONTROLLER, "dpo.name"): text("data protection officer's name", "dataskyddsombudets namn"),
     (Entity.CONTROLLER, "dpo.email"): text("data protection officer's e-mail", "dataskyddsombudets e-post"),
     (Entity.CONTROLLER, "dpo.phone"): text("data protection officer's phone", "dataskyddsombudets telefon"),
-    (Entity.ACTIVITIES, "general_retention"): text("text", "text"),
+    (Entity.ACTIVITIES, "general_retention"): text("general retention rule", "allmän regel för lagringstid"),
+    (Entity.ACTIVITIES, "automated_decision_making"): text(
+        "automated decision-making", "automatiserat beslutsfattande"
+    ),
+    (Entity.ACTIVITIES, "automated_decision_making.used"): text(
+        "automated decisions are made", "automatiserade beslut fattas"
+    ),
+    (Entity.ACTIVITIES, "automated_decision_making.description"): text(
+        "statement on automated decision-making", "uppgift om automatiserat beslutsfattande"
+    ),
+    (Entity.ACTIVITY, "requirement"): text(
+        "whether the data must be provided", "om uppgifterna måste lämnas"
+    ),
+    (Entity.ACTIVITY, "requirement_consequence"): text(
+        "consequence of not providing the data", "följd av att uppgifterna inte lämnas"
+    ),
     (Entity.ACTIVITY, "name"): text("name", "namn"),
     (Entity.ACTIVITY, "purpose"): text("purpose", "ändamål"),
     (Entity.ACTIVITY, "data_categories"): text("categories of personal data", "kategorier av personuppgifter"),
@@ -144,7 +159,12 @@ FIELDS: dict[tuple[Entity, str], Text] = {
     (Entity.COOKIE, "duration"): text("duration", "lagringstid"),
     (Entity.COOKIE, "purpose"): text("purpose", "ändamål"),
     (Entity.COOKIE, "consent_required"): text("consent required", "kräver samtycke"),
-    (Entity.RIGHTS, "how_to_exercise"): text("text", "text"),
+    (Entity.RIGHTS, "how_to_exercise"): text("how to exercise them", "hur du utövar dem"),
+    (Entity.RIGHTS, "supervisory_authority"): text("supervisory authority", "tillsynsmyndighet"),
+    (Entity.RIGHTS, "supervisory_authority.name"): text("supervisory authority", "tillsynsmyndighet"),
+    (Entity.RIGHTS, "supervisory_authority.website"): text(
+        "supervisory authority's website", "tillsynsmyndighetens webbplats"
+    ),
     (Entity.RIGHT, "description"): text("description", "beskrivning"),
     (Entity.SECTION, "title"): text("title", "rubrik"),
     (Entity.SECTION, "body"): text("text", "text"),

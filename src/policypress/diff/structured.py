@@ -168,6 +168,22 @@ def _optional_text(value: BaseModel | None) -> JSON:
     return None if value is None else _dump(value)
 
 
+def _activities_file_fields(policy: Policy) -> dict[str, JSON]:
+    automated = policy.activities.automated_decision_making
+    return {
+        "general_retention": _optional_text(policy.activities.general_retention),
+        "automated_decision_making": automated.model_dump(mode="json") if automated is not None else None,
+    }
+
+
+def _rights_file_fields(policy: Policy) -> dict[str, JSON]:
+    authority = policy.rights.supervisory_authority
+    return {
+        "how_to_exercise": _optional_text(policy.rights.how_to_exercise),
+        "supervisory_authority": authority.model_dump(mode="json") if authority is not None else None,
+    }
+
+
 def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
     """Every change from ``old`` to ``new``: the policy, the controller, then each file's entities."""
     changes: list[Change] = []
@@ -179,8 +195,8 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
         Entity.ACTIVITIES,
         ("activities",),
         None,
-        {"general_retention": _optional_text(old.activities.general_retention)},
-        {"general_retention": _optional_text(new.activities.general_retention)},
+        _activities_file_fields(old),
+        _activities_file_fields(new),
     )
     changes += _collection_changes(
         Entity.ACTIVITY, ("activities",), old.activities.activities, new.activities.activities
@@ -191,8 +207,8 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
         Entity.RIGHTS,
         ("rights",),
         None,
-        {"how_to_exercise": _optional_text(old.rights.how_to_exercise)},
-        {"how_to_exercise": _optional_text(new.rights.how_to_exercise)},
+        _rights_file_fields(old),
+        _rights_file_fields(new),
     )
     changes += _collection_changes(
         Entity.RIGHT,

@@ -3,7 +3,8 @@ policy lives in the ``policypress`` package; this file only translates MkDocs
 events into calls to it, so the engine can move to another builder later.
 
 Events, in build order:
-  on_config       load and verify policy_data/ and its releases (fail before site/ is touched)
+  on_config       load and verify policy_data/ and its releases (fail before site/ is touched),
+                  print the GDPR lint summary
   on_files        add the generated pages (current policy, archive, releases, changes, draft)
   on_nav          split the navigation by language
   on_page_content put the rendered HTML into the generated pages
@@ -32,6 +33,9 @@ from policypress.consent import analytics_declared, material_consent
 from policypress.consent_export import gpc_json
 from policypress.errors import PolicyPressError
 from policypress.i18n import DEFAULT_LANG, Lang
+from policypress.lint import Severity as LintSeverity
+from policypress.lint import lint_policy, lint_summary
+from policypress.lint import render as render_lint
 from policypress.pages import SiteBuild, page_date, render_generated_page
 from policypress.scan import scan_site
 from policypress.scan.report import format_finding, render_text, summary
@@ -85,6 +89,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             f"policypress: no release is in effect on {today}: release the draft with "
             "`policypress release VERSION --effective YYYY-MM-DD`, or set POLICY_DATE"
         )
+    _report_lint(options.get("lint") or {}, history, current, preview)
     pages = tuple(site.plan_pages(history, today, preview=preview))
     build = SiteBuild(history, today, pages, use_directory_urls=config.use_directory_urls)
 
@@ -101,6 +106,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["consent"] = material_consent(current.policy, DEFAULT_LANG, policy_url="", cookie_anchor=COOKIE_TABLE)
     _state = _BuildState(build=build)
     return config
+
+
+def _report_lint(options: dict[str, Any], history: Any, current: Any, preview: bool) -> None:
+    """The GDPR completeness summary of the policy in effect (and of the draft in previews)."""
+    fail_on = options.get("fail_on", "never")
+    if fail_on not in ("never", "warning", "error"):
+        raise Abort(f"policypress: extra.policypress.lint.fail_on: '{fail_on}' is not one of never, warning, error")
+    targets = [(f"release {current.version}", current.policy, current.path)]
+    if preview:
+        targets.append(("draft", history.draft, history.data_dir))
+    for label, policy, data_dir in targets:
+        report = lint_policy(policy, data_dir, label=label)
+        log.info("policypress %s (%s): see `policypress lint` for details", lint_summary(report), label)
+        if fail_on != "never" and report.at_or_above(LintSeverity(fail_on)):
+            raise Abort(f"policypress: the lint of {label} fails the build (fail_on: {fail_on}):\n{render_lint(report, 'text')}")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

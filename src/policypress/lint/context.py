@@ -1,0 +1,65 @@
+"""The state of one lint run: the policy, its YAML files (for positions) and the findings so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..i18n import Lang, Text
+from ..loader import display_path
+from ..model import Policy
+from ..yamlsource import PathKey, YamlDocument, format_path, load_yaml
+from .findings import NEEDS_INPUT, Finding, Location, Rule, Severity
+
+
+@dataclass
+class LintContext:
+    policy: Policy
+    data_dir: Path
+    findings: list[Finding] = field(default_factory=list)
+    _docs: dict[str, YamlDocument] = field(default_factory=dict)
+
+    def document(self, file_name: str) -> YamlDocument:
+        """The file re-read for its positions; the model keeps none, and a parse costs milliseconds."""
+        if file_name not in self._docs:
+            path = self.data_dir / file_name
+            shown = display_path(path)
+            self._docs[file_name] = load_yaml(path, shown) if path.is_file() else YamlDocument(file=shown)
+        return self._docs[file_name]
+
+    def locate(self, file_name: str, path: PathKey) -> Location:
+        # A missing key is reported where its nearest existing parent stands: that is where it belongs.
+        doc = self.document(file_name)
+        pos = doc.position(path)
+        return Location(doc.file, pos.line, pos.column, format_path(path))
+
+    def report(
+        self,
+        rule: Rule,
+        file_name: str,
+        path: PathKey,
+        message: str,
+        fix: str,
+        *,
+        severity: Severity | None = None,
+        needs_input: bool = False,
+    ) -> None:
+        if needs_input:
+            message = f"{message} ({NEEDS_INPUT})"
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity=severity or rule.severity,
+                location=self.locate(file_name, path),
+                message=message,
+                fix=fix,
+                needs_input=needs_input,
+            )
+        )
+
+
+def all_languages(value: Text | None) -> str:
+    """Every language of a text in one string, for keyword tests that must work in either language."""
+    if value is None:
+        return ""
+    return " ".join(value.get(lang) for lang in Lang)
