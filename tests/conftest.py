@@ -70,7 +70,7 @@ def project_copy(tmp_path: Path) -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built once from the repository by MkDocs with our hooks."""
     site = tmp_path_factory.mktemp("site") / "site"
-    # Pinned: on this date 1.0 is in effect and 1.1 is upcoming (effective 2026-12-01).
+    # Pinned: the date all three shipped releases took effect; 1.2 is in effect.
     result = run_mkdocs_build(ROOT, site, env={"POLICY_DATE": BUILD_DATE})
     assert result.returncode == 0, result.stderr
     return site

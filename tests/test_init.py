@@ -20,6 +20,8 @@ SKELETON = Path(str(skeleton()))
 COPIES = [
     "hooks/policypress_hooks.py",
     "docs/stylesheets/policypress.css",
+    "docs/stylesheets/print.css",
+    "docs/overrides/main.html",
     *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs" / "overrides" / "partials").glob("*.html")),
 ]
 

@@ -239,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     register_init(commands)
     from .lint.cli import register as register_lint
     register_lint(commands)
+    from .export import register as register_export
+    register_export(commands)
+    from .pdf import register as register_pdf
+    register_pdf(commands)
     return parser
 
 

@@ -86,6 +86,7 @@ UI: dict[str, Text] = {
     ),
     "consent.settings": text("Change cookie settings", "Ändra cookie-inställningar"),
     "language.switch": text("Language", "Språk"),
+    "feed.title": text("Privacy policy: new versions", "Integritetspolicy: nya versioner"),
     "version.line": text("Version {version} · in effect from {effective}", "Version {version} · gäller från {effective}"),
     "version.all": text("All versions", "Alla versioner"),
     "version.upcoming": text(

@@ -9,7 +9,8 @@ Events, in build order:
   on_nav          split the navigation by language
   on_page_content put the rendered HTML into the generated pages
   on_page_context per-page language: switcher, theme texts, consent banner
-  on_post_build   the consent scan of the built site, its note under the cookie table, gpc.json
+  on_post_build   the consent scan of the built site, its note under the cookie table,
+                  policy.json per release, the Atom feeds, gpc.json
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from mkdocs.utils import normalize_url
 from policypress import site
 from policypress.consent import analytics_declared, material_consent
 from policypress.consent_export import gpc_json
+from policypress.export import POLICY_JSON_SCHEMA, dumps, jsonld_script, policy_json, policy_jsonld
+from policypress.feed import atom_feed, feed_path
 from policypress.errors import PolicyPressError
 from policypress.i18n import DEFAULT_LANG, Lang
 from policypress.lint import Severity as LintSeverity
@@ -176,9 +179,18 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if generated is None:
         return html
     rendered = render_generated_page(generated, state.build)
+    html_out = rendered.html
+    if generated.kind in (site.PageKind.CURRENT, site.PageKind.RELEASE, site.PageKind.DRAFT):
+        # The same facts for machines: DPV JSON-LD about this page.
+        version = generated.version or site.DRAFT
+        release = state.build.history.get(version)
+        document = policy_jsonld(
+            state.build.policy(version), version=version, effective=release.effective.isoformat() if release else None
+        )
+        html_out += jsonld_script(document)
     page.toc = get_toc([{"level": h.level, "id": h.id, "name": h.title, "children": []} for h in rendered.headings])
     page.present_anchor_ids = set(rendered.anchor_ids)
-    return rendered.html
+    return html_out
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
@@ -199,6 +211,8 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         "consent": material_consent(current.policy, lang, policy_url=policy_url, cookie_anchor=COOKIE_TABLE),
         "owner": current.policy.controller.legal_name,
         "cookie_settings": ui("consent.settings", lang),
+        "feed_url": normalize_url(feed_path(lang), page),
+        "feed_title": ui("feed.title", lang),
     }
     return context
 
@@ -236,6 +250,25 @@ def on_post_build(config: MkDocsConfig) -> None:
                 path = path / "index.html" if config.use_directory_urls else path
                 note = scan_note(report, state.build.today, page.lang)
                 path.write_text(fill_scan_note(path.read_text(encoding="utf-8"), note), encoding="utf-8")
+
+    # The policy as data beside the pages, and a feed of releases per language.
+    build = state.build
+    (site_dir / "policy.json").write_text(
+        dumps(policy_json(current.policy, version=current.version, effective=current.effective.isoformat())),
+        encoding="utf-8",
+    )
+    (site_dir / "policy.schema.json").write_text(dumps(POLICY_JSON_SCHEMA), encoding="utf-8")
+    for release in build.history.releases:
+        target = site_dir / "releases" / release.version
+        target.mkdir(parents=True, exist_ok=True)
+        document = policy_json(release.policy, version=release.version, effective=release.effective.isoformat())
+        (target / "policy.json").write_text(dumps(document), encoding="utf-8")
+    for lang in Lang:
+        feed = atom_feed(
+            build.history, lang, today=build.today, base_url=config.site_url or "../",
+            use_directory_urls=config.use_directory_urls,
+        )
+        (site_dir / feed_path(lang)).write_text(feed, encoding="utf-8")
 
     # Declares that the site honours Global Privacy Control (see the consent banner).
     well_known = Path(config.site_dir) / ".well-known"

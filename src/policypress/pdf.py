@@ -1,0 +1,217 @@
+"""``policypress pdf``: a release printed to PDF, the record filed with the legal archive.
+
+The release is rendered as one standalone HTML document (``templates/print.html.j2``:
+inline styles, no external resource), opened in headless Chromium with every request
+refused, and printed on A4. The footer of every page carries the version, the effective
+date and the sha256 of the release's ``manifest.yaml`` (the file's bytes), which in turn
+holds the sha256 of every frozen data file: the paper traces back to the frozen data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from .errors import UsageError
+from .i18n import Lang
+from .model import Policy
+from .pages import format_day
+from .render import render_policy_page, render_template
+from .site import DRAFT
+from .ui import ui
+from .versions import MANIFEST, Release, load_history, sha256_file
+
+EXIT_OK = 0
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# As in tests/conftest.py (and audit/browser.py): nothing of Chromium's own may call home.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+# A second wall behind the request routing: no host name resolves.
+OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND", "--dns-prefetch-disable")
+CHECKSUM_LABEL = "sha256 of manifest.yaml"
+_PAGE = {Lang.EN: "Page", Lang.SV: "Sida"}
+_OF = {Lang.EN: "of", Lang.SV: "av"}
+_DRAFT_FOOTER = {
+    Lang.EN: "Draft: not in effect, not a release (no manifest.yaml)",
+    Lang.SV: "Utkast: gäller inte, ingen utgåva (ingen manifest.yaml)",
+}
+
+
+@dataclass(frozen=True)
+class PrintRecord:
+    """What is printed: the policy, its version line and what the footer says."""
+
+    policy: Policy
+    lang: Lang
+    version: str
+    version_line: str
+    checksum: str | None  # sha256 of manifest.yaml; None for the draft
+    draft: bool
+
+    @property
+    def checksum_line(self) -> str:
+        return f"{CHECKSUM_LABEL}: {self.checksum}" if self.checksum else ""
+
+
+def chromium_path() -> Path:
+    path = Path(os.environ.get("POLICYPRESS_CHROMIUM") or DEFAULT_CHROMIUM)
+    if not path.is_file():
+        raise UsageError(
+            f"Chromium not found at {path} (set POLICYPRESS_CHROMIUM to use another): run `make browser`, "
+            "which installs Debian's chromium package"
+        )
+    return path
+
+
+def manifest_sha256(release: Release) -> str:
+    """The release's identity on paper: the sha256 of its manifest.yaml, byte for byte."""
+    return sha256_file(release.path / MANIFEST)
+
+
+def print_record(data_dir: Path, version: str, lang: Lang) -> PrintRecord:
+    history = load_history(data_dir)
+    if version == DRAFT:
+        return PrintRecord(history.draft, lang, DRAFT, ui("version.draft.title", lang), None, draft=True)
+    release = history.get(version)
+    if release is None:
+        known = ", ".join(r.version for r in history.releases) or "none yet"
+        raise UsageError(f"'{version}' is neither 'draft' nor a release (releases: {known})")
+    line = ui("version.line", lang).format(version=release.version, effective=format_day(release.effective, lang))
+    return PrintRecord(release.policy, lang, release.version, line, manifest_sha256(release), draft=False)
+
+
+def render_print_html(record: PrintRecord) -> str:
+    """The standalone HTML document that is printed."""
+    lang = record.lang
+    page = render_policy_page(record.policy, lang)
+    return render_template(
+        "print.html.j2",
+        lang=lang.value,
+        title=page.title,
+        version_label=record.version_line,
+        version_line=record.version_line,
+        draft_notice=ui("version.draft", lang) if record.draft else "",
+        checksum=record.checksum_line,
+        body=Markup(page.html),
+    )
+
+
+def footer_template(record: PrintRecord) -> str:
+    """Chromium's footer: its own tiny document, styled inline (it inherits nothing)."""
+    lang = record.lang
+    second = escape(record.checksum_line) if record.checksum else escape(_DRAFT_FOOTER[lang])
+    pages = Markup('{} <span class="pageNumber"></span> {} <span class="totalPages"></span>').format(
+        _PAGE[lang], _OF[lang]
+    )
+    return str(
+        Markup(
+            '<div style="box-sizing:border-box;width:100%;padding:0 16mm;font-family:\'DejaVu Sans\',Arial,sans-serif;'
+            'font-size:7pt;line-height:1.35;color:#000;font-variant-ligatures:none;">'
+            '<div style="display:flex;justify-content:space-between;gap:2em;">'
+            "<span>{title} · {line}</span><span>{pages}</span></div>"
+            '<div style="font-family:\'DejaVu Sans Mono\',monospace;">{second}</div>'
+            "</div>"
+        ).format(title=record.policy.meta.title.get(lang), line=record.version_line, pages=pages, second=second)
+    )
+
+
+def print_pdf(html: str, footer: str, executable: Path) -> bytes:
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise UsageError("policypress pdf needs Playwright for Python: install policypress's pinned requirements") from None
+    blocked: list[str] = []
+
+    def offline(route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if url.startswith(("about:", "data:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(executable), args=[*CHROMIUM_ARGS, *OFFLINE_ARGS], headless=True
+            )
+        except PlaywrightError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
+            raise UsageError(f"Chromium at {executable} did not start: {first_line}; run `make browser`") from None
+        try:
+            context = browser.new_context(java_script_enabled=False)
+            context.route("**/*", offline)
+            page = context.new_page()
+            page.set_content(html, wait_until="load")
+            pdf = page.pdf(
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=footer,
+                margin={"top": "18mm", "bottom": "24mm", "left": "16mm", "right": "16mm"},
+                prefer_css_page_size=False,
+            )
+            context.close()
+        finally:
+            browser.close()
+    if blocked:  # the document is standalone: a request means something leaked into it
+        print(f"policypress pdf: refused {len(blocked)} request(s), first {blocked[0]}", file=sys.stderr)
+    return pdf
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically: a failed print never leaves half a record behind."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"-o {path}: the folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".policypress-pdf-", suffix=".pdf", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    lang = Lang(args.lang)
+    output = Path(args.output)
+    record = print_record(Path(args.data), args.version, lang)
+    executable = chromium_path()  # after the version check: an unknown version says so first
+    data = print_pdf(render_print_html(record), footer_template(record), executable)
+    _write(output, data)
+    what = "the draft" if record.draft else f"version {record.version}"
+    suffix = f"; {record.checksum_line}" if record.checksum else ""
+    print(f"wrote {output}: {what} in {lang.english_name}, {len(data)} bytes{suffix}", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    pdf = subparsers.add_parser(
+        "pdf",
+        help="print a release (or the draft) to PDF through headless Chromium, for the legal archive",
+        description="Print a release of the policy to an A4 PDF. The footer of every page shows the "
+        "version, the effective date, the sha256 of the release's manifest.yaml (which lists the "
+        "sha256 of every frozen data file) and the page number. Needs Debian's chromium "
+        "(/usr/bin/chromium, or POLICYPRESS_CHROMIUM); nothing is fetched from the network.",
+    )
+    pdf.add_argument("version", metavar="VERSION", help="a release such as 1.1, or 'draft'")
+    pdf.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+    pdf.add_argument("-o", "--output", required=True, metavar="FILE", help="the PDF to write")
+    pdf.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
+    pdf.set_defaults(run=_pdf)
