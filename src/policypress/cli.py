@@ -243,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_export(commands)
     from .pdf import register as register_pdf
     register_pdf(commands)
+    from .a11y import register as register_a11y
+    register_a11y(commands)
     return parser
 
 

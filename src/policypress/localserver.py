@@ -20,12 +20,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that moves on before a download ends breaks the pipe; that is no error.
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextlib.contextmanager
 def serve_directory(root: Path) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(root))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
-        httpd.daemon_threads = True
+    with _QuietServer(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         try:
