@@ -54,7 +54,7 @@ PREFERENCE = '    <script>try { sessionStorage.setItem("cmt-last-page", location
 
 
 def generate(folder: Path, pages: int) -> None:
-    shutil.copy2(FIXTURE / "site" / "banner.js", folder / "banner.js")
+    shutil.copy2(FIXTURE / "pages" / "banner.js", folder / "banner.js")
     names = ["index.html"] + [f"page-{n:03d}/index.html" for n in range(1, pages)]
     nav = " ".join(f'<a href="/page-{n:03d}/">Page {n}</a>' for n in range(1, min(pages, 8)))
     text = "<p>" + "We help companies with their IT systems, from planning to operation. " * 12 + "</p>"

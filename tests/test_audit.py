@@ -29,7 +29,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 AUDIT_SITES = FIXTURES / "audit-sites"
 SCAN_SITES = FIXTURES / "sites"
 STANDINS = FIXTURES / "standins"
-# The hand-written banner of the audit fixtures (tests/fixtures/audit-sites/*/site/banner.js).
+# The hand-written banner of the audit fixtures (tests/fixtures/audit-sites/*/pages/banner.js).
 FIXTURE_BANNER = (
     "--accept-selector", "#cookie-accept",
     "--reject-selector", "#cookie-reject",
@@ -62,58 +62,58 @@ GA_SCAN = ("_ga", "_ga_CMT2024XY", GTAG)
 
 CASES: dict[str, Case] = {
     "compliant": Case(
-        AUDIT_SITES / "compliant" / "site", AUDIT_SITES / "compliant" / "policy_data", FIXTURE_BANNER,
+        AUDIT_SITES / "compliant" / "pages", AUDIT_SITES / "compliant" / "policy_data", FIXTURE_BANNER,
         frozenset(), 0,
     ),
     "ga-before-consent": Case(
-        AUDIT_SITES / "ga-before-consent" / "site", AUDIT_SITES / "ga-before-consent" / "policy_data", FIXTURE_BANNER,
+        AUDIT_SITES / "ga-before-consent" / "pages", AUDIT_SITES / "ga-before-consent" / "policy_data", FIXTURE_BANNER,
         frozenset(_each("audit-before-consent", NO_CONSENT, GA_FIXTURE)
                   | _each("audit-not-withdrawn", ("accept-then-withdraw",), GA_FIXTURE)),
         1,
     ),
     "necessary-analytics": Case(
-        AUDIT_SITES / "necessary-analytics" / "site", AUDIT_SITES / "necessary-analytics" / "policy_data",
+        AUDIT_SITES / "necessary-analytics" / "pages", AUDIT_SITES / "necessary-analytics" / "policy_data",
         (*FIXTURE_BANNER, *ONE_PAGE), frozenset({("audit-wrong-category", "accept-all", "_ga")}), 1,
     ),
     "undeclared-storage": Case(
-        AUDIT_SITES / "undeclared-storage" / "site", AUDIT_SITES / "undeclared-storage" / "policy_data",
+        AUDIT_SITES / "undeclared-storage" / "pages", AUDIT_SITES / "undeclared-storage" / "policy_data",
         (*FIXTURE_BANNER, *ONE_PAGE), frozenset({("audit-undeclared", "before-consent", "recentlyViewed")}), 1,
     ),
     "lifetime": Case(
-        AUDIT_SITES / "lifetime" / "site", AUDIT_SITES / "lifetime" / "policy_data", (*FIXTURE_BANNER, *ONE_PAGE),
+        AUDIT_SITES / "lifetime" / "pages", AUDIT_SITES / "lifetime" / "policy_data", (*FIXTURE_BANNER, *ONE_PAGE),
         frozenset({("audit-lifetime", "before-consent", "cmt_lang")}), 1,
     ),
     "not-withdrawn": Case(
-        AUDIT_SITES / "not-withdrawn" / "site", AUDIT_SITES / "not-withdrawn" / "policy_data",
+        AUDIT_SITES / "not-withdrawn" / "pages", AUDIT_SITES / "not-withdrawn" / "policy_data",
         (*FIXTURE_BANNER, *ONE_PAGE),
         frozenset(_each("audit-not-withdrawn", ("accept-then-withdraw",), GA_FIXTURE)), 1,
     ),
     "ignores-gpc": Case(
-        AUDIT_SITES / "ignores-gpc" / "site", AUDIT_SITES / "ignores-gpc" / "policy_data", (*FIXTURE_BANNER, *ONE_PAGE),
+        AUDIT_SITES / "ignores-gpc" / "pages", AUDIT_SITES / "ignores-gpc" / "policy_data", (*FIXTURE_BANNER, *ONE_PAGE),
         frozenset(_each("audit-before-consent", ("before-consent", "gpc"), GA_FIXTURE)), 1,
     ),
     # The static scan's fixtures, where a scenario applies to them. Material's banner (the default):
     # accepting loads Google Analytics through Material's own integration; the fixture's bundle is a
     # stub, so "#__consent" cannot reopen the banner and the withdrawal cannot be done.
     "scan/material": Case(
-        SCAN_SITES / "material" / "site", SCAN_SITES / "material" / "policy_data", (),
+        SCAN_SITES / "material" / "pages", SCAN_SITES / "material" / "policy_data", (),
         frozenset({("audit-banner", "accept-then-withdraw", None)}), 1,
     ),
     # Their consent managers load from CDNs, which the audit never reaches: only the scenarios
     # without an answer to a banner apply.
     "scan/ga-before-consent": Case(
-        SCAN_SITES / "ga-before-consent" / "site", SCAN_SITES / "ga-before-consent" / "policy_data",
+        SCAN_SITES / "ga-before-consent" / "pages", SCAN_SITES / "ga-before-consent" / "policy_data",
         ("--scenario", "before-consent", "--scenario", "gpc", *ONE_PAGE),
         frozenset(_each("audit-before-consent", ("before-consent", "gpc"), GA_SCAN)), 1,
     ),
     "scan/wrong-category": Case(
-        SCAN_SITES / "wrong-category" / "site", SCAN_SITES / "wrong-category" / "policy_data",
+        SCAN_SITES / "wrong-category" / "pages", SCAN_SITES / "wrong-category" / "policy_data",
         ("--scenario", "before-consent"), frozenset(), 0,
     ),
     # The player (a stand-in) runs in its own frame: its request and its frame's localStorage key.
     # (Chromium keeps no third-party cookie from a frame, so YSC and VISITOR_INFO1_LIVE are not seen.)
     "scan/youtube-without-consent": Case(
-        SCAN_SITES / "youtube-without-consent" / "site", SCAN_SITES / "youtube-without-consent" / "policy_data",
+        SCAN_SITES / "youtube-without-consent" / "pages", SCAN_SITES / "youtube-without-consent" / "policy_data",
         ("--scenario", "before-consent"),
         frozenset({
             ("audit-before-consent", "before-consent", "www.youtube.com/embed/M7lc1UVf-VE"),

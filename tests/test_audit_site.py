@@ -27,7 +27,7 @@ BANNER = custom_banner("#cookie-accept", "#cookie-reject", "#cookie-settings")
 
 def test_a_url_on_this_machine_and_the_pages_it_links_to(browser: Any) -> None:
     site = AUDIT_SITES / "compliant"
-    with serve_directory(site / "site") as url:
+    with serve_directory(site / "pages") as url:
         report = audit_site(url, load_policy(site / "policy_data"), scenarios=["before-consent"], banner=BANNER,
                             browser=browser)
     assert report.base_url == url
@@ -96,7 +96,7 @@ def test_progress_and_the_three_reports(browser: Any) -> None:
     site = AUDIT_SITES / "ga-before-consent"
     calls: list[tuple[str, str, int, int]] = []
     report = audit_site(
-        site / "site", load_policy(site / "policy_data"), scenarios=["gpc", "accept-then-withdraw"], pages=["/"],
+        site / "pages", load_policy(site / "policy_data"), scenarios=["gpc", "accept-then-withdraw"], pages=["/"],
         banner=BANNER, standins=load_standins(STANDINS), browser=browser,
         progress=lambda *args: calls.append(args),
     )

@@ -83,7 +83,7 @@ def test_other_hosts_are_refused(url: str) -> None:
 
 
 def test_folder_pages_start_page_first() -> None:
-    pages = folder_pages(AUDIT_SITES / "compliant" / "site")
+    pages = folder_pages(AUDIT_SITES / "compliant" / "pages")
     assert pages == ["", "about/"]
     assert page_path(PurePosixPath("en/privacy-policy/index.html")) == "en/privacy-policy/"
     assert page_path(PurePosixPath("404.html")) == "404.html"
@@ -193,7 +193,7 @@ def test_cli_refuses_a_url_off_this_machine() -> None:
 
 def test_cli_without_chromium_says_make_browser(tmp_path: Path) -> None:
     site = AUDIT_SITES / "compliant"
-    result = _audit(str(site / "site"), "--data", str(site / "policy_data"),
+    result = _audit(str(site / "pages"), "--data", str(site / "policy_data"),
                     env={"POLICYPRESS_CHROMIUM": str(tmp_path / "no-chromium")})
     assert result.returncode == 2
     assert "Chromium not found" in result.stderr and "make browser" in result.stderr
@@ -202,9 +202,9 @@ def test_cli_without_chromium_says_make_browser(tmp_path: Path) -> None:
 def test_cli_bad_input(tmp_path: Path) -> None:
     site = AUDIT_SITES / "compliant"
     assert _audit(str(tmp_path / "nothing"), "--data", str(site / "policy_data")).returncode == 2
-    result = _audit(str(site / "site"), "--data", str(site / "policy_data"), "--standins", str(tmp_path / "none"))
+    result = _audit(str(site / "pages"), "--data", str(site / "policy_data"), "--standins", str(tmp_path / "none"))
     assert result.returncode == 2 and "--standins" in result.stderr
-    result = _audit(str(site / "site"), "--data", str(site / "policy_data"), "--scenario", "sometimes")
+    result = _audit(str(site / "pages"), "--data", str(site / "policy_data"), "--scenario", "sometimes")
     assert result.returncode == 2
 
 

@@ -27,7 +27,7 @@ def scan(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def fixture_args(name: str) -> list[str]:
-    return [f"tests/fixtures/sites/{name}/site", "--data", f"tests/fixtures/sites/{name}/policy_data"]
+    return [f"tests/fixtures/sites/{name}/pages", "--data", f"tests/fixtures/sites/{name}/policy_data"]
 
 
 def scan_json(name: str, *extra: str) -> tuple[int, dict]:
@@ -76,7 +76,7 @@ def test_each_fixture_gives_exactly_its_findings(name: str) -> None:
     assert len(report["findings"]) == len(expected)
     assert code == expected_code
     assert report["ok"] is (expected_code == 0)
-    pages = len(list((SITES / name / "site").rglob("*.html")))
+    pages = len(list((SITES / name / "pages").rglob("*.html")))
     assert report["pages_scanned"] == pages
 
 
@@ -98,8 +98,8 @@ def test_compliant_site_sees_every_vendor_it_uses() -> None:
 def test_before_consent_names_page_line_element_and_every_page() -> None:
     _, report = scan_json("ga-before-consent")
     (finding,) = report["findings"]
-    page = SITES / "ga-before-consent" / "site" / "index.html"
-    assert finding["folder"] == "tests/fixtures/sites/ga-before-consent/site"
+    page = SITES / "ga-before-consent" / "pages" / "index.html"
+    assert finding["folder"] == "tests/fixtures/sites/ga-before-consent/pages"
     assert finding["line"] == line_of(page, '<script async src="https://www.googletagmanager.com/gtag/js')
     assert finding["element"].startswith('<script async src="https://www.googletagmanager.com/gtag/js?id=G-CMT2024XY"')
     assert finding["pages_count"] == 2  # the same template on index.html and blog/index.html
@@ -111,14 +111,14 @@ def test_wrong_category_says_what_was_declared_and_what_it_is() -> None:
     _, report = scan_json("wrong-category")
     (finding,) = report["findings"]
     assert (finding["declared_category"], finding["expected_category"]) == ("necessary", "analytics")
-    assert finding["line"] == line_of(SITES / "wrong-category" / "site" / "index.html", "gtag/js?id=")
+    assert finding["line"] == line_of(SITES / "wrong-category" / "pages" / "index.html", "gtag/js?id=")
     assert "category: analytics" in finding["fix"]
 
 
 def test_undeclared_storage_key_points_at_the_code_that_writes_it() -> None:
     _, report = scan_json("undeclared-local-storage")
     (finding,) = report["findings"]
-    script = SITES / "undeclared-local-storage" / "site" / "js" / "app.js"
+    script = SITES / "undeclared-local-storage" / "pages" / "js" / "app.js"
     assert finding["storage_type"] == "localStorage"
     assert finding["line"] == line_of(script, 'localStorage.setItem("recentlyViewed"')
     assert finding["element"].startswith('localStorage.setItem("recentlyViewed"')
@@ -152,7 +152,7 @@ def test_declared_but_unseen_points_at_the_declaration_and_fails_only_when_stric
 def test_youtube_fix_uses_the_pages_consent_manager() -> None:
     _, report = scan_json("youtube-without-consent")
     (finding,) = report["findings"]
-    assert finding["line"] == line_of(SITES / "youtube-without-consent" / "site" / "index.html", "youtube.com/embed")
+    assert finding["line"] == line_of(SITES / "youtube-without-consent" / "pages" / "index.html", "youtube.com/embed")
     assert 'data-name="youtube"' in finding["fix"]  # Klaro is on the page
     assert "youtube_nocookie" in report["vendors_seen"]  # seen on videos/, held back by Klaro
 
@@ -162,17 +162,17 @@ def test_text_report_is_one_block_per_finding_with_a_summary() -> None:
     assert result.returncode == 1
     blocks = result.stdout.strip().split("\n\n")
     assert len(blocks) == 3
-    assert blocks[0].startswith("error[undeclared] tests/fixtures/sites/undeclared-tracker/site/about/index.html:")
+    assert blocks[0].startswith("error[undeclared] tests/fixtures/sites/undeclared-tracker/pages/about/index.html:")
     assert "Google Fonts" in blocks[0].splitlines()[0]
-    assert blocks[1].startswith("error[undeclared] tests/fixtures/sites/undeclared-tracker/site/index.html:")
+    assert blocks[1].startswith("error[undeclared] tests/fixtures/sites/undeclared-tracker/pages/index.html:")
     assert all("\n  fix: " in block for block in blocks[:2])
-    assert blocks[2].startswith("scanned 2 pages in tests/fixtures/sites/undeclared-tracker/site: 2 errors, 0 warnings")
+    assert blocks[2].startswith("scanned 2 pages in tests/fixtures/sites/undeclared-tracker/pages: 2 errors, 0 warnings")
 
 
 def test_text_report_of_a_clean_site_is_its_summary() -> None:
     result = scan(*fixture_args("compliant"))
     assert result.returncode == 0
-    assert result.stdout.startswith("scanned 3 pages in tests/fixtures/sites/compliant/site: 0 errors, 0 warnings")
+    assert result.stdout.startswith("scanned 3 pages in tests/fixtures/sites/compliant/pages: 0 errors, 0 warnings")
 
 
 def test_junit_has_a_failed_case_per_finding(tmp_path: Path) -> None:
@@ -185,8 +185,8 @@ def test_junit_has_a_failed_case_per_finding(tmp_path: Path) -> None:
     cases = suite.findall("testcase")
     assert {case.get("classname") for case in cases} == {"policypress.scan.undeclared"}
     assert {case.get("file") for case in cases} == {
-        "tests/fixtures/sites/undeclared-tracker/site/index.html",
-        "tests/fixtures/sites/undeclared-tracker/site/about/index.html",
+        "tests/fixtures/sites/undeclared-tracker/pages/index.html",
+        "tests/fixtures/sites/undeclared-tracker/pages/about/index.html",
     }
     for case in cases:
         failure = case.find("failure")
@@ -205,13 +205,13 @@ def test_junit_of_a_clean_site_is_one_passing_case(tmp_path: Path) -> None:
 
 def test_pages_folders_are_checked_against_the_same_declarations() -> None:
     # The compliant declarations name Google (so Google Fonts passes), but not Hotjar nor Klaro's cookie.
-    result = scan(*fixture_args("compliant"), "--pages", "tests/fixtures/sites/undeclared-tracker/site",
+    result = scan(*fixture_args("compliant"), "--pages", "tests/fixtures/sites/undeclared-tracker/pages",
                   "--format", "json")
     report = json.loads(result.stdout)
     assert result.returncode == 1
     assert report["pages_scanned"] == 5
-    assert report["folders"] == ["tests/fixtures/sites/compliant/site", "tests/fixtures/sites/undeclared-tracker/site"]
-    other = "tests/fixtures/sites/undeclared-tracker/site"
+    assert report["folders"] == ["tests/fixtures/sites/compliant/pages", "tests/fixtures/sites/undeclared-tracker/pages"]
+    other = "tests/fixtures/sites/undeclared-tracker/pages"
     assert {(f["rule"], f["folder"], f["page"], f["vendor"]) for f in report["findings"]} == {
         ("undeclared", other, "index.html", "hotjar"),
         ("undeclared", other, "index.html", "klaro"),  # its cookie is declared only in the other fixture
@@ -219,17 +219,17 @@ def test_pages_folders_are_checked_against_the_same_declarations() -> None:
 
 
 def test_pages_alone_scan_only_those_folders() -> None:
-    result = scan("--pages", "tests/fixtures/sites/ga-before-consent/site", "--data",
+    result = scan("--pages", "tests/fixtures/sites/ga-before-consent/pages", "--data",
                   "tests/fixtures/sites/ga-before-consent/policy_data", "--format", "json")
     report = json.loads(result.stdout)
-    assert report["folders"] == ["tests/fixtures/sites/ga-before-consent/site"]
+    assert report["folders"] == ["tests/fixtures/sites/ga-before-consent/pages"]
     assert summary(report["findings"]) == EXPECTED["ga-before-consent"][1]
 
 
 def test_material_analytics_without_consent_runs_before_consent(tmp_path: Path) -> None:
     site = tmp_path / "material"
     shutil.copytree(SITES / "material", site)
-    page = site / "site" / "index.html"
+    page = site / "pages" / "index.html"
     html = page.read_text(encoding="utf-8")
     gated = 'if("undefined"!=typeof __md_analytics){var consent=__md_get("__consent");consent&&consent.analytics&&__md_analytics()}'
     assert gated in html
@@ -237,7 +237,7 @@ def test_material_analytics_without_consent_runs_before_consent(tmp_path: Path) 
     html = html.replace(gated, '"undefined"!=typeof __md_analytics&&__md_analytics()')
     html = html.replace('data-md-component="consent"', 'data-md-component="no-consent"')
     page.write_text(html, encoding="utf-8")
-    result = scan(str(site / "site"), "--data", str(site / "policy_data"), "--format", "json")
+    result = scan(str(site / "pages"), "--data", str(site / "policy_data"), "--format", "json")
     report = json.loads(result.stdout)
     assert result.returncode == 1
     assert summary(report["findings"]) == {
@@ -255,14 +255,14 @@ def test_material_keys_are_localstorage_under_the_site_path(tmp_path: Path) -> N
     cookies = site / "policy_data" / "cookies.yaml"
     text = cookies.read_text(encoding="utf-8")
     cookies.write_text(text.replace("/.__consent:", "/.__consent_old:"), encoding="utf-8")
-    report = json.loads(scan(str(site / "site"), "--data", str(site / "policy_data"), "--format", "json").stdout)
+    report = json.loads(scan(str(site / "pages"), "--data", str(site / "policy_data"), "--format", "json").stdout)
     assert summary(report["findings"]) == {
         ("undeclared", "error", "index.html", "material", "/.__consent"),
         ("declared-not-observed", "warning", "cookies.yaml", None, "/.__consent_old"),
     }
     undeclared = next(f for f in report["findings"] if f["rule"] == "undeclared")
     assert undeclared["storage_type"] == "localStorage"
-    assert undeclared["line"] == line_of(site / "site" / "index.html", 'data-md-component="consent"')
+    assert undeclared["line"] == line_of(site / "pages" / "index.html", 'data-md-component="consent"')
 
 
 # --- bad input: exit 2 with a message that says what is wrong ---------------------------------
@@ -294,7 +294,7 @@ def test_invalid_policy_data(tmp_path: Path) -> None:
     data = tmp_path / "policy_data"
     shutil.copytree(SITES / "compliant" / "policy_data", data)
     (data / "cookies.yaml").write_text("cookies:\n  _ga:\n    provider: google\n", encoding="utf-8")
-    result = scan(str(SITES / "compliant" / "site"), "--data", str(data))
+    result = scan(str(SITES / "compliant" / "pages"), "--data", str(data))
     assert result.returncode == 2
     assert "cookies.yaml" in result.stderr
 
