@@ -69,12 +69,11 @@ def test_the_wheel_holds_templates_signatures_skeleton_and_the_command(wheel):
         "policypress/data/signatures.yaml",
         "policypress/py.typed",
         "policypress/skeleton/mkdocs.yml",
-        "policypress/skeleton/hooks/policypress_hooks.py",
         "policypress/skeleton/docs/index.md",
         "policypress/skeleton/docs/en/index.md",
         "policypress/skeleton/docs/sv/index.md",
-        "policypress/skeleton/docs/overrides/partials/consent.html",
-        "policypress/skeleton/docs/stylesheets/policypress.css",
+        "policypress/mkdocs/theme/partials/consent.html",
+        "policypress/mkdocs/theme/policypress/policypress.css",
         "policypress/skeleton/policy_data/cookies.yaml",
     ]:
         assert required in names, required
@@ -84,6 +83,7 @@ def test_the_wheel_holds_templates_signatures_skeleton_and_the_command(wheel):
     assert in_tree <= names, f"package-data globs in pyproject.toml miss: {sorted(in_tree - names)}"
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "policypress = policypress.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "policypress = policypress.mkdocs.plugin:PolicyPressPlugin" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_the_installed_command_runs_from_the_wheel(venv):
@@ -97,7 +97,7 @@ def test_init_from_the_wheel_builds_and_scans(venv, tmp_path):
     run(tmp_path, venv / "bin" / "policypress", "init", "project", "--name", "Wheel AB")
     project = tmp_path / "project"
     run(project, venv / "bin" / "policypress", "check")
-    # MkDocs under the new venv's interpreter, so that the hooks import the wheel's policypress.
+    # MkDocs under the new venv's interpreter, so that it loads the wheel's policypress plugin.
     build = run(project, venv / "bin" / "python", "-m", "mkdocs", "build", "--strict")
     assert "policypress scan: scanned" in build.stderr
     assert "Wheel AB" in (project / "site" / "en" / "privacy-policy" / "index.html").read_text(encoding="utf-8")
