@@ -4,6 +4,7 @@ file:line and whether only the data owner can supply the missing fact."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,7 @@ rights:
 }
 
 
-def write_data(tmp_path: Path, edits: dict[str, str | tuple[str, str]] | None = None) -> Path:
+def write_data(tmp_path: Path, edits: Mapping[str, str | tuple[str, str]] | None = None) -> Path:
     """The minimal fixture made complete, then edited: a new text, or (old, new) replaced once."""
     target = tmp_path / "policy_data"
     shutil.copytree(MINIMAL, target)
@@ -104,7 +105,7 @@ def write_data(tmp_path: Path, edits: dict[str, str | tuple[str, str]] | None = 
     return target
 
 
-def lint(tmp_path: Path, edits: dict[str, str | tuple[str, str]] | None = None) -> LintReport:
+def lint(tmp_path: Path, edits: Mapping[str, str | tuple[str, str]] | None = None) -> LintReport:
     data_dir = write_data(tmp_path, edits)
     return lint_policy(load_policy(data_dir), data_dir)
 
@@ -136,7 +137,8 @@ def test_complete_policy_has_no_findings(tmp_path: Path) -> None:
 def test_rule_ids_are_unique_and_name_their_article() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
-    assert all(rule.article for rule in RULES)
+    assert all(rule.article and rule.source and rule.satisfied_by for rule in RULES)
+    assert all(rule.help_uri.startswith("https://") for rule in RULES)
 
 
 # --- Art. 13(1) ------------------------------------------------------------
@@ -157,13 +159,6 @@ def test_controller_missing_address_key_points_at_controller(tmp_path: Path) -> 
     finding = only(report, "art13-1a-controller-contact")
     assert finding.location.path == "controller.address"
     assert (finding.location.line, finding.location.column) == (1, 1)  # the nearest existing parent
-
-
-def test_controller_identity_organisation_number(tmp_path: Path) -> None:
-    report = lint(tmp_path, {"controller.yaml": ('  organisation_number: "556677-8899"\n', '  organisation_number: ""\n')})
-    finding = only(report, "art13-1a-controller-identity")
-    assert finding.severity is Severity.WARNING and finding.needs_input
-    assert_at(finding, tmp_path, "controller.yaml", "organisation_number")
 
 
 def test_dpo_without_contact(tmp_path: Path) -> None:
@@ -194,7 +189,7 @@ def test_legitimate_interest_missing(tmp_path: Path) -> None:
     assert_at(finding, tmp_path, "activities.yaml", "  statistics:")
 
 
-NO_RECIPIENTS = {
+NO_RECIPIENTS: dict[str, str | tuple[str, str]] = {
     "recipients.yaml": "recipients: {}\n",
     "activities.yaml": COMPLETE["activities.yaml"].replace("[mailchimp]", "[]").replace("[google]", "[]"),
     "cookies.yaml": ("provider: google", "provider: acme"),
@@ -369,7 +364,9 @@ def test_card_data_without_any_recipient(tmp_path: Path) -> None:
                                  "data_categories: [payment_card]\n    source: automatically\n    recipients: []")}
     report = lint(tmp_path, edits)
     finding = only(report, "payment-card-recipient")
-    assert finding.severity is Severity.ERROR and finding.needs_input
+    # Regression: was an error; Art. 13(1)(e) allows categories of recipients and no provider is mandatory.
+    assert finding.severity is Severity.WARNING and finding.needs_input
+    assert "categories of recipients" in finding.rule.source
     assert finding.location.path == "activities.statistics.recipients"
 
 
@@ -407,5 +404,6 @@ def test_summary_counts_and_needs_input(tmp_path: Path) -> None:
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
 def test_every_rule_has_a_failing_case_above(rule: object) -> None:
     # A rule without a test that makes it fire would silently rot; this keeps the list honest.
-    source = Path(__file__).read_text(encoding="utf-8")
+    here = Path(__file__).parent
+    source = "".join((here / name).read_text(encoding="utf-8") for name in ("test_lint.py", "test_lint_rules.py"))
     assert f'"{rule.id}"' in source  # type: ignore[attr-defined]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from ..countries import is_in_eea
-from ..vocabulary import DataCategory, LegalBasis, TransferMechanism
-from . import rules
-from .context import LintContext, all_languages
+from ..model import Recipient
+from ..vocabulary import DataCategory, LegalBasis, RecipientRole, TransferMechanism
+from . import phrases, rules
+from .context import LintContext, all_languages, controller_country
 from .findings import Severity
 
 CONTROLLER = "controller.yaml"
@@ -28,11 +29,12 @@ def check_controller(ctx: LintContext) -> None:
             rules.CONTROLLER_IDENTITY, CONTROLLER, ("controller", "legal_name"),
             "the controller's legal name is missing",
             "write the registered name of the company in controller.legal_name",
-            severity=Severity.ERROR, needs_input=True,
+            needs_input=True,
         )
-    if not controller.organisation_number.strip():
+    # A national duty (Sweden's e-commerce act), not Art. 13: only where the controller is Swedish.
+    if not controller.organisation_number.strip() and controller_country(ctx.policy) == "SE":
         ctx.report(
-            rules.CONTROLLER_IDENTITY, CONTROLLER, ("controller", "organisation_number"),
+            rules.ORGANISATION_NUMBER, CONTROLLER, ("controller", "organisation_number"),
             "the controller's organisation number (organisationsnummer) is missing",
             "write the organisation number, such as 556677-8899, in controller.organisation_number",
             needs_input=True,
@@ -114,8 +116,33 @@ def check_recipients(ctx: LintContext) -> None:
             )
 
 
+def check_recipient_specificity(ctx: LintContext) -> None:
+    for recipient_id, recipient in ctx.policy.recipients.items():
+        vague = next(
+            (recipient.name.get(lang) for lang in phrases.VAGUE_RECIPIENT
+             if phrases.VAGUE_RECIPIENT[lang].match(recipient.name.get(lang).strip())),
+            None,
+        )
+        if vague is not None:
+            ctx.report(
+                rules.RECIPIENT_SPECIFICITY, RECIPIENTS, ("recipients", recipient_id, "name"),
+                f"recipient '{recipient_id}' is called '{vague}', which does not say who receives the data",
+                f"name the companies in recipients.{recipient_id}.name (one recipient each), or a specific "
+                "category: what they do for us, their sector and where they are",
+                needs_input=True,
+            )
+
+
+def _legal_disclosure_only(recipient: Recipient) -> bool:
+    """An authority or court that receives data because the law requires it: by role and by what it does."""
+    return recipient.role == RecipientRole.INDEPENDENT_CONTROLLER and (
+        phrases.found(phrases.LEGAL_DISCLOSURE, recipient.service) is not None
+    )
+
+
 def check_transfers(ctx: LintContext) -> None:
-    mechanisms = TransferMechanism.choices()
+    # A derogation is not a mechanism for a declared recipient (art49-systematic-derogation), so not offered.
+    mechanisms = ", ".join(m.value for m in TransferMechanism if m != TransferMechanism.DEROGATION)
     for recipient_id, recipient in ctx.policy.recipients.items():
         if recipient.transfer is not None:
             continue
@@ -128,7 +155,7 @@ def check_transfers(ctx: LintContext) -> None:
                 f"set recipients.{recipient_id}.transfer.mechanism to one of: {mechanisms} "
                 "(eu_us_dpf only if the company is certified under the EU-US Data Privacy Framework)",
             )
-        elif not recipient.storage.countries:
+        elif not recipient.storage.countries and not _legal_disclosure_only(recipient):
             ctx.report(
                 rules.STORAGE_LOCATION, RECIPIENTS, ("recipients", recipient_id, "storage", "countries"),
                 f"the storage location of recipient '{recipient_id}' is unknown, so a transfer outside the EEA "
@@ -139,4 +166,12 @@ def check_transfers(ctx: LintContext) -> None:
             )
 
 
-CHECKS = (check_controller, check_dpo, check_legal_basis, check_legitimate_interest, check_recipients, check_transfers)
+CHECKS = (
+    check_controller,
+    check_dpo,
+    check_legal_basis,
+    check_legitimate_interest,
+    check_recipients,
+    check_recipient_specificity,
+    check_transfers,
+)

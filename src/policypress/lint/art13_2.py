@@ -1,10 +1,13 @@
-"""Art. 13(2) GDPR: retention, the rights, consent, complaints, whether data must be given, automated decisions."""
+"""Art. 13(2) GDPR: retention, the rights, consent, complaints, whether data must be given, automated decisions;
+with Art. 21(4) (the right to object, stated separately) and Art. 13(3) (further processing)."""
 
 from __future__ import annotations
 
+from ..i18n import Text
 from ..vocabulary import DataSource, LegalBasis, Requirement, Right
-from . import rules
-from .context import LintContext
+from . import phrases, rules
+from .context import LintContext, prose
+from ..yamlsource import PathKey
 from .findings import Severity
 
 ACTIVITIES = "activities.yaml"
@@ -46,6 +49,27 @@ def check_retention(ctx: LintContext) -> None:
                 rules.RETENTION, ACTIVITIES, path,
                 f"activity '{activity_id}' states no retention period or criteria, and there is no general statement either",
                 fix,
+            )
+
+
+def check_vague_retention(ctx: LintContext) -> None:
+    fix = "state a period (period: P2Y), or criteria the reader can work a period out from (an event and a time after it)"
+    general = ctx.policy.activities.general_retention
+    if (said := phrases.found(phrases.VAGUE_RETENTION, general)) is not None:
+        # Shown on the page under the retention table whenever it is set, so it is read as a rule.
+        ctx.report(
+            rules.VAGUE_RETENTION, ACTIVITIES, ("general_retention",),
+            f"the general retention statement says '{said}', which gives no period",
+            f"{fix} per activity, and remove general_retention once every activity has its own",
+        )
+    for activity_id, activity in ctx.policy.activities.activities.items():
+        criteria = activity.retention.criteria if activity.retention is not None else None
+        if (said := phrases.found(phrases.VAGUE_RETENTION, criteria)) is not None:
+            ctx.report(
+                rules.VAGUE_RETENTION, ACTIVITIES, ("activities", activity_id, "retention", "criteria"),
+                f"the retention of activity '{activity_id}' is '{said}', which gives no period",
+                f"in activities.{activity_id}.retention, {fix}",
+                needs_input=True,
             )
 
 
@@ -125,6 +149,63 @@ def check_requirement(ctx: LintContext) -> None:
             )
 
 
+def check_objection(ctx: LintContext) -> None:
+    activities = ctx.policy.activities.activities
+    grounds = [
+        f"activity '{activity_id}' relies on {activity.legal_basis.value}"
+        for activity_id, activity in activities.items()
+        if activity.legal_basis in (LegalBasis.LEGITIMATE_INTERESTS, LegalBasis.PUBLIC_TASK)
+    ]
+    texts = [activity.purpose for activity in activities.values()] + [text for _, text in prose(ctx.policy)]
+    marketing = next((said for text in texts if (said := phrases.found(phrases.DIRECT_MARKETING, text))), None)
+    if marketing is not None:
+        grounds.append(f"the policy speaks of direct marketing ('{marketing}')")
+    if not grounds:
+        return
+    why = "; ".join(grounds)
+    statement = ctx.policy.rights.rights.get(Right.OBJECTION)
+    if statement is None:
+        ctx.report(
+            rules.OBJECTION_SEPARATE, RIGHTS, ("rights", "objection"),
+            f"the right to object is not stated, but {why}",
+            "add objection to rights.yaml under 'rights': that the reader can object at any time, on grounds "
+            "relating to their situation, and without any grounds to direct marketing",
+        )
+        return
+    unclear = phrases.missing_in(phrases.OBJECT, statement.description)
+    if marketing is not None:
+        unclear += [lang for lang in phrases.missing_in(phrases.MARKETING_WORD, statement.description)
+                    if lang not in unclear]
+    if unclear:
+        langs = ", ".join(lang.value for lang in unclear)
+        ctx.report(
+            rules.OBJECTION_SEPARATE, RIGHTS, ("rights", "objection", "description"),
+            f"the text of the right to object ({langs}) does not say explicitly that the reader can object"
+            + (" to direct marketing" if marketing is not None else "") + f", although {why}",
+            "say in rights.objection.description, in every language, that the reader can object"
+            + (", and that they can object to direct marketing at any time" if marketing is not None else ""),
+        )
+
+
+def check_further_processing(ctx: LintContext) -> None:
+    activities = ctx.policy.activities.activities
+    texts: list[tuple[PathKey, Text]] = [
+        (("activities", activity_id, "purpose"), activity.purpose) for activity_id, activity in activities.items()
+    ]
+    texts += list(prose(ctx.policy))
+    if any(phrases.found(phrases.INFORM_BEFORE, text) for _, text in texts):
+        return  # the policy promises to tell the reader before any new purpose
+    for path, text in texts:
+        if (said := phrases.found(phrases.FURTHER_PROCESSING, text)) is not None:
+            file_name = ACTIVITIES if path[0] == "activities" else "sections.yaml"
+            ctx.report(
+                rules.FURTHER_PROCESSING, file_name, path,
+                f"the policy reserves processing '{said}' but does not promise to inform the reader before it",
+                "name the purpose and its legal basis now, or add that we will inform you of the new purpose, "
+                "and of the other information of Art. 13(2), before we process your data for it",
+            )
+
+
 def check_automated_decisions(ctx: LintContext) -> None:
     if ctx.policy.activities.automated_decision_making is None:
         ctx.report(
@@ -137,9 +218,12 @@ def check_automated_decisions(ctx: LintContext) -> None:
 
 CHECKS = (
     check_retention,
+    check_vague_retention,
     check_rights,
+    check_objection,
     check_withdraw_consent,
     check_complaint,
     check_requirement,
     check_automated_decisions,
+    check_further_processing,
 )

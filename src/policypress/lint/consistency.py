@@ -38,8 +38,10 @@ def check_payment_card(ctx: LintContext) -> None:
         if not activity.recipients:
             ctx.report(
                 rules.PAYMENT_CARD_RECIPIENT, ACTIVITIES, ("activities", activity_id, "recipients"),
-                f"activity '{activity_id}' uses payment card details but lists no recipient that processes them",
-                f"declare the payment provider in recipients.yaml and list it in activities.{activity_id}.recipients",
+                f"activity '{activity_id}' uses payment card details but lists no recipient; card payments are "
+                "normally processed by a payment service provider or an acquiring bank",
+                f"if one processes the payments, declare it in recipients.yaml (by name, or as the category "
+                f"'payment service provider') and list it in activities.{activity_id}.recipients",
                 needs_input=True,
             )
             continue

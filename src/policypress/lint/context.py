@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import Lang, Text
 from ..loader import display_path
-from ..model import Policy
+from ..model import Policy, Subsection
 from ..yamlsource import PathKey, YamlDocument, format_path, load_yaml
 from .findings import NEEDS_INPUT, Finding, Location, Rule, Severity
 
@@ -63,3 +65,39 @@ def all_languages(value: Text | None) -> str:
     if value is None:
         return ""
     return " ".join(value.get(lang) for lang in Lang)
+
+
+def prose(policy: Policy) -> Iterator[tuple[PathKey, Text]]:
+    """Every paragraph and list item of ``sections.yaml`` with its path, in reading order."""
+    for section_id, section in policy.sections.items():
+        yield from _blocks(("sections", section_id), section)
+        for sub_id, sub in section.subsections.items():
+            yield from _blocks(("sections", section_id, "subsections", sub_id), sub)
+
+
+def _blocks(base: PathKey, section: Subsection) -> Iterator[tuple[PathKey, Text]]:
+    for i, block in enumerate(section.body):
+        if (paragraph := block.paragraph) is not None:
+            yield (*base, "body", i), paragraph
+        for j, item in enumerate(block.list or ()):
+            yield (*base, "body", i, "list", j), item
+
+
+# The data has no country field for the controller; these facts each say "established in Sweden".
+_SE_ORGANISATION_NUMBER = re.compile(r"^(SE)?\d{6}-?\d{4}(01)?$")
+_SE_COMPANY_FORM = re.compile(r"\b(AB|HB|KB)( \(publ\))?$")  # aktiebolag, handels-, kommanditbolag
+_SE_ADDRESS = re.compile(r"\b(Sweden|Sverige)\b", re.IGNORECASE)
+
+
+def controller_country(policy: Policy) -> str | None:
+    """``SE`` when the controller is recognisably Swedish, else None (unknown)."""
+    controller = policy.controller
+    authority = policy.rights.supervisory_authority
+    if (
+        _SE_ORGANISATION_NUMBER.match(controller.organisation_number.replace(" ", ""))
+        or _SE_COMPANY_FORM.search(controller.legal_name.strip())
+        or _SE_ADDRESS.search(controller.address)
+        or (authority is not None and "imy.se" in authority.website)
+    ):
+        return "SE"
+    return None

@@ -27,13 +27,21 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    """One requirement, with the article it comes from. Its id never changes once published."""
+    """One requirement, with the source it comes from. Its id never changes once published.
+
+    ``article`` is the short citation shown beside each finding; ``source`` the full one a reviewer
+    can look up (article and paragraph, guideline and paragraph, or national law with its SFS number);
+    ``satisfied_by`` says in one sentence what data passes the rule (the README's table is built from it).
+    """
 
     id: str
     article: str
     title: str
     description: str
     severity: Severity
+    source: str
+    satisfied_by: str
+    help_uri: str
 
 
 @dataclass(frozen=True, order=True)
@@ -70,6 +78,8 @@ class Finding:
         return {
             "rule": self.rule.id,
             "article": self.rule.article,
+            "source": self.rule.source,
+            "help_uri": self.rule.help_uri,
             "severity": self.severity.value,
             "needs_input": self.needs_input,
             "file": self.location.file,

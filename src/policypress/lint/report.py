@@ -7,6 +7,7 @@ import json
 from pathlib import Path, PurePosixPath
 
 from .. import __version__
+from ..escape import terminal
 from .findings import Finding, LintReport, Rule, Severity, lint_summary
 from .rules import RULES
 
@@ -26,13 +27,16 @@ def render_text(report: LintReport) -> str:
             continue
         lines.append("")
         lines.append(f"{rule.article} · {rule.title} [{rule.id}]")
+        lines.append(f"  source: {rule.source} <{rule.help_uri}>")
         for finding in found:
             lines.append(f"  {finding.severity.value:<8}{finding.location}  {finding.location.path}")
             lines.append(f"  {'':<8}{finding.message}")
             lines.append(f"  {'':<8}fix: {finding.fix}")
     lines.append("")
     lines.append(lint_summary(report))
-    return "\n".join(lines) + "\n"
+    # Each entry is one line: escape.terminal keeps a line break or control character
+    # quoted from the data (a "\n::error::" in a purpose) from starting a line of its own.
+    return "\n".join(terminal(line) for line in lines) + "\n"
 
 
 def render_json(report: LintReport) -> str:
@@ -62,9 +66,10 @@ def _sarif_rule(rule: Rule) -> dict[str, object]:
         "name": "".join(part.capitalize() for part in rule.id.replace("-", " ").split()),
         "shortDescription": {"text": f"{rule.article}: {rule.title}"},
         "fullDescription": {"text": rule.description},
-        "help": {"text": f"{rule.description} ({rule.article})"},
+        "help": {"text": f"{rule.description} Source: {rule.source}. Satisfied by: {rule.satisfied_by}."},
+        "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": rule.severity.sarif_level},
-        "properties": {"article": rule.article, "tags": ["privacy", "gdpr"]},
+        "properties": {"article": rule.article, "source": rule.source, "tags": ["privacy", "gdpr"]},
     }
 
 
