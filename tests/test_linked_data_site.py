@@ -29,7 +29,7 @@ def test_policy_pages_embed_json_ld_with_dpv(built_site):
     assert len(scripts) == 1
     document = json.loads(scripts[0].string)
     assert document["@context"]["dpv"] == "https://w3id.org/dpv#"
-    assert any("dpv:PersonalDataHandling" in str(node.get("@type")) for node in document["@graph"])
+    assert any("dpv:Process" == node.get("@type") for node in document["@graph"])
 
 
 def test_each_language_has_an_atom_feed_with_one_entry_per_release(built_site):

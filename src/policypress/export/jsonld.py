@@ -1,124 +1,37 @@
-"""The policy as JSON-LD in the W3C Data Privacy Vocabulary (DPV 2)."""
+"""The policy as JSON-LD in the W3C Data Privacy Vocabulary (DPV 2.3)."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..countries import is_in_eea
+from ..errors import UsageError
+from ..feed import site_urls  # the one place that knows a version's page address
 from ..i18n import Lang, Text
 from ..model import Policy
-from ..vocabulary import (
-    DataCategory,
-    DataSource,
-    LegalBasis,
-    RecipientRole,
-    Right,
-    StorageType,
-    TransferMechanism,
+from ..vocabulary import Right
+from .dpv_terms import (
+    AUTHORITY_TYPES,
+    CONTEXT,
+    DATA_CATEGORY_BROADER,
+    DATA_CATEGORY_TERMS,
+    DATA_SOURCE_TERMS,
+    LEGAL_BASIS_TERMS,
+    NON_PERSONAL,
+    RECIPIENT_TYPES,
+    RIGHT_TERMS,
+    STORAGE_TYPE_BROADER,
+    TRANSFER_BROADER,
+    TRANSFER_MEASURES,
+    TRANSFER_TERMS,
+    context,
+    data_category_term,
+    own_namespace,
+    storage_type_term,
 )
 
-# --- JSON-LD in DPV ----------------------------------------------------------
-
-DPV = "https://w3id.org/dpv#"
-OWN = "urn:policypress:"  # the project's own terms, where DPV has none
-
-CONTEXT: dict[str, str] = {
-    "dpv": DPV,
-    "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
-    "pd": "https://w3id.org/dpv/pd#",
-    "tech": "https://w3id.org/dpv/tech#",
-    "loc": "https://w3id.org/dpv/loc#",
-    "dct": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "policypress": OWN,
-}
-
-# Art. 6(1) GDPR: the DPV concept and the GDPR article. DPV has no "public task" concept:
-# Art. 6(1)(e) is "public interest or official authority", both of which DPV has.
-LEGAL_BASIS_TERMS: dict[LegalBasis, tuple[str, ...]] = {
-    LegalBasis.CONSENT: ("dpv:Consent", "eu-gdpr:A6-1-a"),
-    LegalBasis.CONTRACT: ("dpv:Contract", "eu-gdpr:A6-1-b"),
-    LegalBasis.LEGAL_OBLIGATION: ("dpv:LegalObligation", "eu-gdpr:A6-1-c"),
-    LegalBasis.VITAL_INTERESTS: ("dpv:VitalInterest", "eu-gdpr:A6-1-d"),
-    LegalBasis.PUBLIC_TASK: ("dpv:PublicInterest", "dpv:OfficialAuthorityOfController", "eu-gdpr:A6-1-e"),
-    LegalBasis.LEGITIMATE_INTERESTS: ("dpv:LegitimateInterest", "eu-gdpr:A6-1-f"),
-}
-
-# Personal data: the DPV PD extension term that means the same, where there is one.
-DATA_CATEGORY_TERMS: dict[DataCategory, str] = {
-    DataCategory.NAME: "pd:Name",
-    DataCategory.EMAIL: "pd:EmailAddress",
-    DataCategory.PHONE: "pd:TelephoneNumber",
-    DataCategory.POSTAL_ADDRESS: "pd:PhysicalAddress",
-    DataCategory.PAYMENT_CARD: "pd:PaymentCard",
-    DataCategory.MESSAGE_CONTENT: "pd:Communication",
-    DataCategory.PRODUCT_USAGE: "pd:ServiceConsumptionBehavior",
-    DataCategory.IP_ADDRESS: "pd:IPAddress",
-    DataCategory.BROWSING_BEHAVIOUR: "pd:BrowsingBehavior",
-}
-# The others are our own terms, each narrower than a DPV term where one fits.
-DATA_CATEGORY_BROADER: dict[DataCategory, str] = {
-    DataCategory.FIRST_NAME: "pd:Name",
-    DataCategory.LAST_NAME: "pd:Name",
-    DataCategory.COMPANY: "pd:Professional",
-    DataCategory.ACCOUNT_CREDENTIALS: "pd:Identifying",
-    DataCategory.SUPPORT_HISTORY: "pd:Communication",
-    DataCategory.ONLINE_IDENTIFIER: "pd:Identifier",
-    DataCategory.APPROXIMATE_LOCATION: "pd:Location",
-    DataCategory.AGGREGATED_STATISTICS: "dpv:NonPersonalData",
-}
-# Not personal data once aggregated: stated with dpv:hasData, not dpv:hasPersonalData.
-NON_PERSONAL: frozenset[DataCategory] = frozenset({DataCategory.AGGREGATED_STATISTICS})
-
-DATA_SOURCE_TERMS: dict[DataSource, str] = {
-    DataSource.DATA_SUBJECT: "dpv:DataSubjectDataSource",
-    DataSource.THIRD_PARTY: "dpv:ThirdPartyDataSource",
-}
-
-RECIPIENT_TYPES: dict[RecipientRole, tuple[str, ...]] = {
-    RecipientRole.PROCESSOR: ("dpv:DataProcessor",),
-    RecipientRole.INDEPENDENT_CONTROLLER: ("dpv:ThirdParty", "dpv:DataController"),
-    RecipientRole.RELATED_COMPANY: ("dpv:ThirdParty",),
-}
-
-TRANSFER_TERMS: dict[TransferMechanism, tuple[str, ...]] = {
-    TransferMechanism.ADEQUACY_DECISION: ("eu-gdpr:A45-3",),
-    TransferMechanism.EU_US_DPF: ("eu-gdpr:A45-3", "policypress:eu_us_dpf"),
-    TransferMechanism.STANDARD_CONTRACTUAL_CLAUSES: ("dpv:StandardContractualClauses", "eu-gdpr:A46-2-c"),
-    TransferMechanism.BINDING_CORPORATE_RULES: ("dpv:BindingCorporateRules", "eu-gdpr:A46-2-b"),
-    TransferMechanism.DEROGATION: ("policypress:derogation",),
-}
-
-# DPV TECH has Cookie; localStorage and sessionStorage are narrower than its LocalStorage.
-STORAGE_TYPE_TERMS: dict[StorageType, str] = {StorageType.COOKIE: "tech:Cookie"}
-STORAGE_TYPE_BROADER: dict[StorageType, str] = {
-    StorageType.LOCAL_STORAGE: "tech:LocalStorage",
-    StorageType.SESSION_STORAGE: "tech:LocalStorage",
-}
-
-RIGHT_TERMS: dict[Right, str] = {
-    Right.ACCESS: "eu-gdpr:A15",
-    Right.RECTIFICATION: "eu-gdpr:A16",
-    Right.ERASURE: "eu-gdpr:A17",
-    Right.RESTRICTION: "eu-gdpr:A18",
-    Right.PORTABILITY: "eu-gdpr:A20",
-    Right.OBJECTION: "eu-gdpr:A21",
-    Right.WITHDRAW_CONSENT: "eu-gdpr:A7-3",
-    Right.COMPLAINT: "eu-gdpr:A77",
-}
-
-
-def data_category_term(category: DataCategory) -> str:
-    """The compact IRI for a data category: a DPV term, else ``policypress:<id>``."""
-    return DATA_CATEGORY_TERMS.get(category, f"policypress:{category.value}")
-
-
-def storage_type_term(kind: StorageType) -> str:
-    return STORAGE_TYPE_TERMS.get(kind, f"policypress:{kind.value}")
+__all__ = ["CONTEXT", "DATA_CATEGORY_TERMS", "LEGAL_BASIS_TERMS", "TRANSFER_TERMS", "export_jsonld", "policy_jsonld"]
 
 
 def _lang_values(value: Text | None) -> list[dict[str, str]] | None:
@@ -151,9 +64,53 @@ def _duration(source: str, description: Text | None = None) -> dict[str, Any]:
     return node
 
 
-def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: str = "") -> dict[str, Any]:
-    """The policy in DPV, as one JSON-LD document (``@context`` plus ``@graph``)."""
+def _mailto(address: str) -> dict[str, str] | None:
+    return _ref(f"mailto:{address}") if address else None
+
+
+def _tel(number: str) -> dict[str, str] | None:
+    return _ref(f"tel:{number.replace(' ', '')}") if number else None
+
+
+def _absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def export_jsonld(
+    policy: Policy, *, version: str, effective: str | None, base_url: str | None, site_url: str | None = None
+) -> dict[str, Any]:
+    """The policy as a standalone JSON-LD document: every node id absolute.
+
+    A file read on its own has no document URL to resolve ``#activity-x`` against, so the
+    ids need a base: ``base_url`` (the address the file is published at), else the English
+    page of ``version`` under ``site_url``. Neither given is a usage error, not relative ids.
+    """
+    if not base_url and site_url:
+        base_url = site_urls(site_url, Lang.EN)("", version)
+    for name, value in (("base URL", base_url), ("site_url", site_url)):
+        if value and not _absolute(value):
+            raise UsageError(f"the {name} must be an absolute http(s) URL, such as https://example.org/privacy/ (got {value!r})")
+    if not base_url:
+        raise UsageError(
+            "a standalone JSON-LD export needs a base URL for its node ids: pass --base-url URL "
+            "(the address it is published at) or set the site's site_url"
+        )
+    return policy_jsonld(policy, version=version, effective=effective, url=base_url, site_url=site_url)
+
+
+def policy_jsonld(
+    policy: Policy, *, version: str, effective: str | None, url: str = "", site_url: str | None = None
+) -> dict[str, Any]:
+    """The policy in DPV, as one JSON-LD document (``@context`` plus ``@graph``).
+
+    Node ids are fragments of ``url``; with ``url`` empty they are relative, which only a
+    page embedding the document may do (JSON-LD in HTML takes the page's URL as base).
+    Our own terms are under ``{site_url}/vocab#``; without a site_url, under the document
+    itself when ``url`` is absolute (the terms are defined in its graph).
+    """
     base = url.split("#", 1)[0]
+    own = own_namespace(site_url) if site_url or not _absolute(base) else f"{base}#"
 
     def node_id(kind: str, key: str) -> str:
         return f"{base}#{kind}-{quote(key, safe='')}"
@@ -178,15 +135,15 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
                 "foaf:nick": controller.short_name,
                 "dpv:hasIdentifier": controller.organisation_number,
                 "dpv:hasAddress": controller.address,
-                "foaf:mbox": f"mailto:{controller.email}" if controller.email else "",
-                "foaf:phone": f"tel:{controller.phone.replace(' ', '')}" if controller.phone else "",
+                "foaf:mbox": _mailto(controller.email),
+                "foaf:phone": _tel(controller.phone),
                 "foaf:homepage": _ref(controller.website) if controller.website else None,
                 "dpv:hasDataProtectionOfficer": _prune(
                     {
                         "@type": "dpv:DataProtectionOfficer",
                         "dpv:hasName": dpo.name,
-                        "foaf:mbox": f"mailto:{dpo.email}" if dpo.email else "",
-                        "foaf:phone": f"tel:{dpo.phone.replace(' ', '')}" if dpo.phone else "",
+                        "foaf:mbox": _mailto(dpo.email),
+                        "foaf:phone": _tel(dpo.phone),
                     }
                 )
                 if dpo is not None
@@ -195,24 +152,30 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
         )
     )
 
-    third_countries: list[str] = []
+    # tech:hasProvider points at a tech:Provider: the parties that set cookies are typed so.
+    providers = {cookie.provider for cookie in policy.cookies.values()}
+    if controller.id in providers:
+        graph[0]["@type"] = ["dpv:DataController", "tech:Provider"]
     transfers: list[dict[str, Any]] = []
     for recipient_id, recipient in policy.recipients.items():
         countries = list(recipient.storage.countries)
+        # A third country is one outside the EEA, as seen from this controller (Art. 44 GDPR):
+        # stated per recipient and transfer, not as a fact about the country.
         outside = [c for c in countries if not is_in_eea(c)]
-        for code in outside:
-            if code not in third_countries:
-                third_countries.append(code)
+        recipient_types = list(RECIPIENT_TYPES[recipient.role])
+        if recipient_id in providers:
+            recipient_types.append("tech:Provider")
         graph.append(
             _prune(
                 {
                     "@id": party_id(recipient_id),
-                    "@type": list(RECIPIENT_TYPES[recipient.role]),
+                    "@type": recipient_types,
                     "dct:identifier": recipient_id,
                     "dpv:hasName": _lang_values(recipient.name),
                     "dct:description": _lang_values(recipient.service),
                     "policypress:role": recipient.role.value,
                     "dpv:hasCountry": _refs([f"loc:{c}" for c in countries]),
+                    "dpv:hasThirdCountry": _refs([f"loc:{c}" for c in outside]),
                     "dpv:hasStorageCondition": _prune(
                         {"@type": "dpv:StorageLocation", "dct:description": _lang_values(recipient.storage.location)}
                     )
@@ -227,25 +190,26 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
                 _prune(
                     {
                         "@id": node_id("transfer", recipient_id),
-                        "@type": "dpv:PersonalDataHandling",
+                        "@type": "dpv:Process",
                         "dpv:hasProcessing": _ref("dpv:Transfer"),
                         "dpv:hasDataController": _ref(controller_id),
                         "dpv:hasRecipient": _ref(party_id(recipient_id)),
-                        "dpv:hasCountry": _refs([f"loc:{c}" for c in outside]),
+                        "dpv:hasThirdCountry": _refs([f"loc:{c}" for c in outside]),
                         "dpv:hasLegalBasis": _refs(TRANSFER_TERMS[transfer.mechanism]) if transfer else None,
+                        "dpv:hasOrganisationalMeasure": _ref(TRANSFER_MEASURES[transfer.mechanism])
+                        if transfer and transfer.mechanism in TRANSFER_MEASURES
+                        else None,
                         "policypress:transferMechanism": transfer.mechanism.value if transfer else None,
                         "dct:description": _lang_values(transfer.reference) if transfer else None,
                     }
                 )
             )
-            if transfer is not None and transfer.mechanism in (
-                TransferMechanism.EU_US_DPF,
-                TransferMechanism.DEROGATION,
-            ):
+            if transfer is not None and transfer.mechanism in TRANSFER_BROADER:
                 term = f"policypress:{transfer.mechanism.value}"
                 own_terms[term] = {
                     "@id": term,
                     "@type": "dpv:DataTransferLegalBasis",
+                    "skos:broader": _ref(TRANSFER_BROADER[transfer.mechanism]),
                     "skos:prefLabel": _lang_values(transfer.mechanism.labels()[transfer.mechanism.value]),
                 }
 
@@ -254,7 +218,7 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
     for activity_id, activity in policy.activities.activities.items():
         legal_bases: list[dict[str, Any]] = []
         if activity.legal_basis is not None:
-            legal_bases = _refs(LEGAL_BASIS_TERMS[activity.legal_basis])
+            legal_bases.extend(_refs(LEGAL_BASIS_TERMS[activity.legal_basis]))
             if activity.legitimate_interest is not None:
                 legal_bases.append(
                     {
@@ -263,7 +227,8 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
                         "dct:description": _lang_values(activity.legitimate_interest),
                     }
                 )
-        personal, other = [], []
+        personal: list[dict[str, str]] = []
+        other: list[dict[str, str]] = []
         for category in activity.data_categories:
             term = data_category_term(category)
             (other if category in NON_PERSONAL else personal).append(_ref(term))
@@ -290,13 +255,14 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
             _prune(
                 {
                     "@id": node_id("activity", activity_id),
-                    "@type": "dpv:PersonalDataHandling",
+                    "@type": "dpv:Process",
                     "dct:identifier": activity_id,
                     "dct:title": _lang_values(activity.name),
                     "dpv:hasDataController": _ref(controller_id),
                     "dpv:hasPurpose": {
                         "@id": node_id("purpose", activity_id),
-                        "@type": "dpv:Purpose",
+                        # The DPV purpose the data names (a class below dpv:Purpose), else the root.
+                        "@type": activity.dpv_purpose or "dpv:Purpose",
                         "dct:description": _lang_values(activity.purpose),
                     },
                     "dpv:hasLegalBasis": legal_bases,
@@ -358,16 +324,16 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
         {
             "@type": "dpv:PrivacyNotice",
             "dct:title": _lang_values(policy.meta.title),
-            "dct:hasVersion": version,
+            "dcat:version": version,
             "dct:valid": {"@value": effective, "@type": "xsd:date"} if effective else None,
             "dpv:hasDataController": _ref(controller_id),
-            "dpv:hasPersonalDataHandling": _refs([a["@id"] for a in activities] + [t["@id"] for t in transfers]),
+            "dpv:hasProcess": _refs([a["@id"] for a in activities] + [t["@id"] for t in transfers]),
             "dpv:hasRecipient": _refs([party_id(r) for r in policy.recipients]),
             "dpv:hasRight": _refs([r["@id"] for r in rights]),
             "policypress:howToExercise": _lang_values(policy.rights.how_to_exercise),
             "dpv:hasAuthority": _prune(
                 {
-                    "@type": "dpv:SupervisoryAuthority",
+                    "@type": list(AUTHORITY_TYPES),
                     "dpv:hasName": _lang_values(authority.name),
                     "foaf:homepage": _ref(authority.website) if authority.website else None,
                 }
@@ -389,8 +355,7 @@ def policy_jsonld(policy: Policy, *, version: str, effective: str | None, url: s
     )
     notice = {"@id": base, **notice}  # "" is the document itself
     graph = [notice, *graph, *activities, *transfers, *cookies, *rights]
-    graph.extend({"@id": f"loc:{code}", "@type": "dpv:ThirdCountry"} for code in third_countries)
     graph.extend(own_terms[key] for key in sorted(own_terms))
-    return {"@context": dict(CONTEXT), "@graph": graph}
+    return {"@context": context(own), "@graph": graph}
 
 
