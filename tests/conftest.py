@@ -108,7 +108,10 @@ class LocalContext:
 
 @pytest.fixture
 def local_context(browser) -> Iterator[LocalContext]:
-    context = browser.new_context()
+    from policypress.audit.browser import CONTEXT_OPTIONS
+
+    # Reduced motion, as the tools' contexts: nothing is measured halfway through a fade.
+    context = browser.new_context(**CONTEXT_OPTIONS)
     blocked: list[str] = []
 
     def keep_local(route) -> None:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT
+from clirun import Cli, CliResult, cli  # noqa: F401  (cli is a fixture)
+from conftest import ROOT
 
 MINIMAL = ROOT / "tests" / "fixtures" / "data" / "minimal"
 
 
-def check(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "policypress"), "check", *args], cwd=cwd, capture_output=True, text=True, timeout=60
-    )
+@pytest.fixture
+def check(cli: Cli) -> Callable[..., CliResult]:
+    return lambda cwd, *args: cli("check", *args, cwd=cwd)
 
 
 def data_with(tmp_path: Path, replacements: dict[str, str | None]) -> Path:
@@ -32,7 +32,7 @@ def data_with(tmp_path: Path, replacements: dict[str, str | None]) -> Path:
     return target
 
 
-def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+def error_lines(result: CliResult) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.startswith("policy_data/")]
 
 
@@ -254,15 +254,15 @@ cookies:
 
 
 @pytest.mark.parametrize(("replacements", "expected"), BAD_DATA)
-def test_bad_data_is_reported_with_file_line_and_path(tmp_path, replacements, expected):
+def test_bad_data_is_reported_with_file_line_and_path(check, tmp_path, replacements, expected):
     data_with(tmp_path, replacements)
-    result = check(tmp_path, "policy_data")
+    result = check(tmp_path, "--data", "policy_data")
     assert result.returncode == 2, result.stderr
     assert error_lines(result) == expected
     assert result.stdout == ""
 
 
-def test_all_errors_of_all_files_are_reported_in_one_run(tmp_path):
+def test_all_errors_of_all_files_are_reported_in_one_run(check, tmp_path):
     data_with(
         tmp_path,
         {
@@ -280,7 +280,7 @@ cookies:
 """,
         },
     )
-    result = check(tmp_path, "policy_data")
+    result = check(tmp_path, "--data", "policy_data")
     assert result.returncode == 2
     assert error_lines(result) == [
         "policy_data/cookies.yaml:4:5: cookies._ga.party: 'somewhere' is not one of first, third",
@@ -292,14 +292,14 @@ cookies:
     assert result.stderr.rstrip().endswith("3 errors in policy_data")
 
 
-def test_alias_bomb_is_refused_not_expanded(tmp_path):
+def test_alias_bomb_is_refused_not_expanded(check, tmp_path):
     bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 9):
         refs = ", ".join([f"*a{level - 1}"] * 10)
         bomb.append(f"a{level}: &a{level} [{refs}]")
     bomb.append("title: {en: Privacy policy, sv: Integritetspolicy, boom: *a8}")
     data_with(tmp_path, {"policy.yaml": "\n".join(bomb) + "\n"})
-    result = check(tmp_path, "policy_data")
+    result = check(tmp_path, "--data", "policy_data")
     assert result.returncode == 2
     assert error_lines(result) == [
         "policy_data/policy.yaml:1:1: anchors and aliases expand to more than 100,000 values; "
@@ -307,40 +307,40 @@ def test_alias_bomb_is_refused_not_expanded(tmp_path):
     ]
 
 
-def test_small_anchors_are_allowed(tmp_path):
+def test_small_anchors_are_allowed(check, tmp_path):
     data_with(
         tmp_path,
         {
             "policy.yaml": "shared: &title {en: Privacy policy, sv: Integritetspolicy}\ntitle: *title\n",
         },
     )
-    result = check(tmp_path, "policy_data")
+    result = check(tmp_path, "--data", "policy_data")
     # The alias itself is fine; the stray top-level key is what the schema refuses.
     assert error_lines(result) == ["policy_data/policy.yaml:1:1: shared: unknown key 'shared'; expected one of: title"]
 
 
-def test_country_code_no_stays_norway(tmp_path):
+def test_country_code_no_stays_norway(check, tmp_path):
     replaced = (MINIMAL / "recipients.yaml").read_text().replace("countries: [US]", "countries: [NO]")
     data_with(tmp_path, {"recipients.yaml": replaced})
-    result = check(tmp_path, "policy_data")
+    result = check(tmp_path, "--data", "policy_data")
     assert result.returncode == 0, result.stderr
 
 
-def test_valid_data_exits_zero_with_a_summary(tmp_path):
+def test_valid_data_exits_zero_with_a_summary(check, tmp_path):
     data_with(tmp_path, {})
-    result = check(tmp_path, "policy_data")
+    result = check(tmp_path, "--data", "policy_data")
     assert result.returncode == 0
     assert result.stdout.strip() == "policy_data: ok (1 activities, 2 recipients, 1 cookies, 1 rights, 1 sections, 0 releases)"
 
 
-def test_the_repository_data_is_valid():
+def test_the_repository_data_is_valid(check):
     result = check(ROOT)
     assert result.returncode == 0, result.stderr
 
 
-def test_json_format_lists_each_error(tmp_path):
+def test_json_format_lists_each_error(check, tmp_path):
     data_with(tmp_path, {"sections.yaml": None})
-    result = check(tmp_path, "policy_data", "--format", "json")
+    result = check(tmp_path, "--data", "policy_data", "--format", "json")
     assert result.returncode == 2
     report = json.loads(result.stdout)
     assert report == {
@@ -351,7 +351,31 @@ def test_json_format_lists_each_error(tmp_path):
     }
 
 
-def test_missing_folder_is_a_usage_error(tmp_path):
-    result = check(tmp_path, "no_such_dir")
+def test_missing_folder_is_a_usage_error(check, tmp_path):
+    result = check(tmp_path, "--data", "no_such_dir")
     assert result.returncode == 2
     assert "no_such_dir: no such folder" in result.stderr
+
+
+def test_the_positional_folder_still_works_as_a_deprecated_alias(tmp_path, check):
+    data_with(tmp_path, {})
+    result = check(tmp_path, "policy_data")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("policy_data: ok (")
+    broken = check(tmp_path, "no_such_dir")
+    assert broken.returncode == 2 and "no_such_dir: no such folder" in broken.stderr
+
+
+def test_the_folder_given_twice_differently_is_a_usage_error(tmp_path, check):
+    data_with(tmp_path, {})
+    result = check(tmp_path, "--data", "policy_data", "other_data")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "policypress: check: give the data folder once, as --data (not both --data policy_data and other_data)"
+    ]
+
+
+def test_help_says_the_positional_folder_is_deprecated(check):
+    result = check(ROOT, "--help")
+    assert result.returncode == 0
+    assert "deprecated" in result.stdout and "--data DATA_DIR" in result.stdout

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
+from collections.abc import Callable
 
+import pytest
 import yaml
 
-from conftest import BIN, ROOT
+from clirun import Cli, cli  # noqa: F401  (cli is a fixture)
+from conftest import ROOT
 
 
-def export(fmt: str, *extra: str) -> str:
-    result = subprocess.run(
-        [str(BIN / "policypress"), "export-consent", "--format", fmt, "--version", "1.0", *extra],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+@pytest.fixture
+def export(cli: Cli) -> Callable[..., str]:
+    def run(fmt: str, *extra: str) -> str:
+        result = cli("export-consent", "--format", fmt, "--version", "1.0", *extra, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    return run
 
 
 def js_object(source: str, prefix: str) -> dict:
@@ -32,7 +35,7 @@ def _regex_to_json(match: re.Match[str]) -> str:
     return match.group(2) + json.dumps({"regex": match.group(3)})
 
 
-def test_cookieconsent_v3_config_has_categories_cookies_and_both_languages():
+def test_cookieconsent_v3_config_has_categories_cookies_and_both_languages(export):
     config = js_object(export("cookieconsent-v3", "--policy-url", "https://example.org/policy/"), "export default ")
     assert config["categories"]["necessary"] == {"enabled": True, "readOnly": True}
     assert config["categories"]["analytics"]["autoClear"]["cookies"] == [
@@ -47,7 +50,7 @@ def test_cookieconsent_v3_config_has_categories_cookies_and_both_languages():
     assert 'href="https://example.org/policy/"' in sv["consentModal"]["footer"]
 
 
-def test_klaro_config_groups_cookies_by_provider():
+def test_klaro_config_groups_cookies_by_provider(export):
     config = js_object(export("klaro"), "var klaroConfig = ")
     services = {s["name"]: s for s in config["services"]}
     assert services["google"]["purposes"] == ["analytics"]
@@ -58,7 +61,7 @@ def test_klaro_config_groups_cookies_by_provider():
     assert config["translations"]["sv"]["purposes"] == {"necessary": "Nödvändiga", "analytics": "Statistik"}
 
 
-def test_material_config_is_a_pasteable_extra_block():
+def test_material_config_is_a_pasteable_extra_block(export):
     text = export("material")
     config = yaml.safe_load(text)
     consent = config["extra"]["consent"]
@@ -68,9 +71,9 @@ def test_material_config_is_a_pasteable_extra_block():
     assert "#   title: Samtycke till cookies" in text
 
 
-def test_unknown_format_is_a_usage_error():
-    result = subprocess.run(
-        [str(BIN / "policypress"), "export-consent", "--format", "onetrust"], cwd=ROOT, capture_output=True, text=True
-    )
+def test_unknown_format_is_a_usage_error(cli):
+    result = cli("export-consent", "--format", "onetrust", cwd=ROOT)
     assert result.returncode == 2
-    assert "invalid choice: 'onetrust'" in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "policypress: error: --format: 'onetrust' is not one of 'material', 'cookieconsent-v3', 'klaro'."
+    )

@@ -618,9 +618,16 @@ def test_script_in_changed_text_is_escaped(versions):
 
 
 def test_control_characters_do_not_reach_the_terminal(versions):
-    versions.edit("cookies.yaml", lambda d: d["cookies"]["_ga"].update(purpose=text("Counts\x1b[2J visitors", "Räknar")))
-    report = render_diff(versions.diff(), "1.0", "1.1", "text")
-    assert "\x1b" not in report
+    # The loader refuses control characters in the data; the report must hold even for a
+    # policy built some other way, so the value is put into the loaded model.
+    old, new = load_policy(versions.old), load_policy(versions.new)
+    cookie = new.cookies["_ga"]
+    hostile = type(cookie.purpose)(en="Counts\x1b[2J visitors\n::error title=X::owned \u202e", sv="Räknar")
+    new.cookies["_ga"] = cookie.model_copy(update={"purpose": hostile})
+    for fmt in ("text", "markdown"):
+        report = render_diff(diff_policies(old, new), "1.0", "1.1", fmt)
+        assert "\x1b" not in report and "\u202e" not in report and "x1b" in report
+        assert not [line for line in report.splitlines() if line.lstrip().startswith("::")]
 
 
 def test_a_change_in_one_language_only_is_named_in_the_other(versions):

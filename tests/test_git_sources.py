@@ -6,11 +6,13 @@ import hashlib
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT
+from clirun import Cli, CliResult, cli  # noqa: F401  (cli is a fixture)
+from conftest import ROOT
 
 MINIMAL = ROOT / "tests" / "fixtures" / "data" / "minimal"
 
@@ -20,14 +22,19 @@ def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def policypress(cli: Cli) -> Callable[..., CliResult]:
+    return lambda cwd, *args: cli(*args, cwd=cwd)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, policypress: Callable[..., CliResult]) -> Path:
     """A git repository with the minimal data, released as 1.0 and committed on main."""
     shutil.copytree(MINIMAL, tmp_path / "policy_data")
     assert run(tmp_path, "git", "init", "-q", "-b", "main").returncode == 0
     run(tmp_path, "git", "config", "user.email", "test@example.invalid")
     run(tmp_path, "git", "config", "user.name", "Test")
-    released = run(
-        tmp_path, str(BIN / "policypress"), "release", "1.0", "--effective", "2026-01-01", "--class", "material",
+    released = policypress(
+        tmp_path, "release", "1.0", "--effective", "2026-01-01", "--class", "material",
         "--summary-en", "First", "--summary-sv", "Första",
     )
     assert released.returncode == 0, released.stderr
@@ -36,10 +43,10 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_diff_against_a_git_revision_reads_the_draft_there(repo):
+def test_diff_against_a_git_revision_reads_the_draft_there(policypress, repo):
     recipients = repo / "policy_data" / "recipients.yaml"
     recipients.write_text(recipients.read_text().replace("countries: [US]", "countries: [IE]"))
-    result = run(repo, str(BIN / "policypress"), "diff", "--git", "main", "--format", "json", "--exit-code")
+    result = policypress(repo, "diff", "--git", "main", "--format", "json", "--exit-code")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["old"] == "draft@main"
@@ -49,18 +56,18 @@ def test_diff_against_a_git_revision_reads_the_draft_there(repo):
     assert run(repo, "git", "status", "--porcelain").stdout.strip() == "M policy_data/recipients.yaml"
 
 
-def test_diff_exit_code_is_zero_without_changes(repo):
-    result = run(repo, str(BIN / "policypress"), "diff", "--git", "main", "--exit-code")
+def test_diff_exit_code_is_zero_without_changes(policypress, repo):
+    result = policypress(repo, "diff", "--git", "main", "--exit-code")
     assert result.returncode == 0, result.stderr
 
 
-def test_unknown_revision_is_a_usage_error(repo):
-    result = run(repo, str(BIN / "policypress"), "diff", "--git", "no-such-branch")
+def test_unknown_revision_is_a_usage_error(policypress, repo):
+    result = policypress(repo, "diff", "--git", "no-such-branch")
     assert result.returncode == 2
     assert "no-such-branch" in result.stderr
 
 
-def test_a_release_edited_together_with_its_checksum_is_caught_against_the_base(repo):
+def test_a_release_edited_together_with_its_checksum_is_caught_against_the_base(policypress, repo):
     frozen = repo / "policy_data" / "releases" / "1.0"
     cookies = frozen / "cookies.yaml"
     cookies.write_text(cookies.read_text().replace("P2Y", "P1Y"))
@@ -69,22 +76,25 @@ def test_a_release_edited_together_with_its_checksum_is_caught_against_the_base(
     text = manifest.read_text()
     old_digest = next(line.split(": ")[1] for line in text.splitlines() if line.strip().startswith("cookies.yaml:"))
     manifest.write_text(text.replace(old_digest, digest))
+    seals = repo / "policy_data" / "releases" / "SEALS"  # and the manifest's seal, too
+    old_seal = hashlib.sha256(text.encode()).hexdigest()
+    seals.write_text(seals.read_text().replace(old_seal, hashlib.sha256(manifest.read_bytes()).hexdigest()))
 
-    plain = run(repo, str(BIN / "policypress"), "check")
-    assert plain.returncode == 0, plain.stderr  # the checksums agree again...
-    against_base = run(repo, str(BIN / "policypress"), "check", "--frozen-since", "main")
+    plain = policypress(repo, "check")
+    assert plain.returncode == 0, plain.stderr  # the checksums and the seal agree again...
+    against_base = policypress(repo, "check", "--frozen-since", "main")
     assert against_base.returncode == 2  # ...but the base branch knows better
     assert "policy_data/releases/1.0/cookies.yaml: differs from main, where release 1.0 was already published" in against_base.stderr
     assert "policy_data/releases/1.0/manifest.yaml: files: checksums differ from main" in against_base.stderr
 
 
-def test_a_new_release_is_not_a_change_to_a_frozen_one(repo):
+def test_a_new_release_is_not_a_change_to_a_frozen_one(policypress, repo):
     sections = repo / "policy_data" / "sections.yaml"
     sections.write_text(sections.read_text().replace("covers our website", "covers our web site"))
-    released = run(
-        repo, str(BIN / "policypress"), "release", "1.1", "--effective", "2026-02-01", "--class", "editorial",
+    released = policypress(
+        repo, "release", "1.1", "--effective", "2026-02-01", "--class", "editorial",
         "--summary-en", "Wording", "--summary-sv", "Formulering",
     )
     assert released.returncode == 0, released.stderr
-    result = run(repo, str(BIN / "policypress"), "check", "--frozen-since", "main")
+    result = policypress(repo, "check", "--frozen-since", "main")
     assert result.returncode == 0, result.stderr

@@ -5,25 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
 import policypress.init as init_module
+from clirun import Cli, CliResult, cli  # noqa: F401  (cli is a fixture)
 from conftest import BIN, ROOT
 from policypress.init import TODO, controller_id, init_project, skeleton
 from policypress.schema import modeline, render_schemas
 
 SKELETON = Path(str(skeleton()))
-# The skeleton's copies of this repository's own files: they must never drift apart.
-COPIES = [
-    "hooks/policypress_hooks.py",
-    "docs/stylesheets/policypress.css",
-    "docs/stylesheets/print.css",
-    "docs/overrides/main.html",
-    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs" / "overrides" / "partials").glob("*.html")),
-]
 
 
 def run(cwd: Path, *command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -34,27 +28,13 @@ def run(cwd: Path, *command: str, env: dict[str, str] | None = None) -> subproce
     )
 
 
-def policypress(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run(cwd, str(BIN / "policypress"), *args)
-
-
-@pytest.mark.parametrize("relative", COPIES)
-def test_the_skeleton_copies_are_the_repository_files(relative):
-    copy = SKELETON / relative
-    assert copy.is_file(), f"missing {copy}: cp {relative} src/policypress/skeleton/{relative}"
-    assert copy.read_bytes() == (ROOT / relative).read_bytes(), (
-        f"src/policypress/skeleton/{relative} differs from {relative}: "
-        f"cp {relative} src/policypress/skeleton/{relative}"
-    )
-
-
-def test_the_skeleton_has_no_partial_the_repository_lacks():
-    partials = {p.name for p in (SKELETON / "docs" / "overrides" / "partials").iterdir()}
-    assert partials == {p.name for p in (ROOT / "docs" / "overrides" / "partials").glob("*.html")}
+@pytest.fixture
+def policypress(cli: Cli) -> Callable[..., CliResult]:
+    return lambda cwd, *args: cli(*args, cwd=cwd)
 
 
 @pytest.mark.slow
-def test_init_then_check_build_and_scan_all_pass(tmp_path):
+def test_init_then_check_build_and_scan_all_pass(policypress, tmp_path):
     project = tmp_path / "org-ab"
     result = policypress(tmp_path, "init", str(project), "--name", "Org AB")
     assert result.returncode == 0, result.stderr
@@ -78,9 +58,12 @@ def test_init_then_check_build_and_scan_all_pass(tmp_path):
 def test_the_project_has_every_part(tmp_path):
     project = tmp_path / "p"
     init_project(project, "Org AB", dt.date(2026, 1, 15))
-    for part in ["mkdocs.yml", "hooks/policypress_hooks.py", "docs/index.md", "docs/en/index.md", "docs/sv/index.md",
-                 "docs/stylesheets/policypress.css", *COPIES]:
+    for part in ["mkdocs.yml", "docs/index.md", "docs/en/index.md", "docs/sv/index.md"]:
         assert (project / part).is_file(), part
+    # Configuration and data only: the engine, partials and stylesheets stay in the package.
+    written = {p.relative_to(project).parts[0] for p in project.rglob("*") if p.is_file()}
+    assert written == {"mkdocs.yml", "docs", "policy_data"}
+    assert {p.name for p in (project / "docs").rglob("*") if p.is_file()} == {"index.md"}
     data = project / "policy_data"
     for name in ["policy.yaml", "controller.yaml", "activities.yaml", "recipients.yaml", "cookies.yaml",
                  "rights.yaml", "sections.yaml"]:
@@ -106,7 +89,7 @@ def test_the_facts_to_fill_in_are_marked(tmp_path):
     assert "organisation_number: \"\"   # TODO(fill in): organisationsnummer" in controller
 
 
-def test_without_a_name_the_example_name_is_marked(tmp_path):
+def test_without_a_name_the_example_name_is_marked(policypress, tmp_path):
     result = policypress(tmp_path, "init", "p", "--effective", "2026-01-15")
     assert result.returncode == 0, result.stderr
     controller = (tmp_path / "p" / "policy_data" / "controller.yaml").read_text(encoding="utf-8")
@@ -123,7 +106,7 @@ def test_without_a_name_the_example_name_is_marked(tmp_path):
         ("株式会社", "org"),
     ],
 )
-def test_any_name_gives_a_valid_project(tmp_path, name, expected_id):
+def test_any_name_gives_a_valid_project(policypress, tmp_path, name, expected_id):
     assert controller_id(name) == expected_id
     project = tmp_path / "p"
     init_project(project, name, dt.date(2026, 1, 15))
@@ -137,7 +120,7 @@ def test_any_name_gives_a_valid_project(tmp_path, name, expected_id):
     ] == name
 
 
-def test_an_existing_empty_folder_is_fine(tmp_path):
+def test_an_existing_empty_folder_is_fine(policypress, tmp_path):
     (tmp_path / "empty").mkdir()
     result = policypress(tmp_path, "init", "empty", "--effective", "2026-01-15")
     assert result.returncode == 0, result.stderr
@@ -151,7 +134,7 @@ def test_an_existing_empty_folder_is_fine(tmp_path):
         ("file", "is not a folder"),
     ],
 )
-def test_a_used_target_is_refused_and_left_alone(tmp_path, setup, message):
+def test_a_used_target_is_refused_and_left_alone(policypress, tmp_path, setup, message):
     target = tmp_path / "target"
     if setup == "file":
         target.write_text("mine", encoding="utf-8")
@@ -175,7 +158,7 @@ def test_a_used_target_is_refused_and_left_alone(tmp_path, setup, message):
         (["--name", "Two\nLines AB"], "--name: write the name on one line"),
     ],
 )
-def test_bad_options_are_refused(tmp_path, args, message):
+def test_bad_options_are_refused(policypress, tmp_path, args, message):
     result = policypress(tmp_path, "init", "p", *args)
     assert result.returncode == 2
     assert message in result.stderr

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from clirun import Cli, cli  # noqa: F401  (cli is a fixture)
 from conftest import BIN, ROOT
 
 from policypress.i18n import Lang
@@ -20,7 +21,7 @@ from policypress.pages import format_day
 from policypress.pdf import footer_template, print_record, render_print_html
 from policypress.versions import load_history
 
-PRINT_CSS = ROOT / "docs" / "stylesheets" / "print.css"
+PRINT_CSS = ROOT / "src" / "policypress" / "mkdocs" / "theme" / "policypress" / "print.css"
 RELEASE = "1.1"
 MANIFEST_11 = ROOT / "policy_data" / "releases" / RELEASE / "manifest.yaml"
 # Sentences of release 1.1 (policy_data/releases/1.1/sections.yaml), one per language.
@@ -117,20 +118,31 @@ def test_english_pdf_has_the_english_text(english: Printed) -> None:
     assert not set("\ufb00\ufb01\ufb02\ufb03\ufb04") & set(text)
 
 
-def test_unknown_version_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+def test_unknown_version_exits_2_and_writes_nothing(tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "policy.pdf"
-    proc = _policypress("pdf", "9.9", "-o", str(out))
+    proc = cli("pdf", "9.9", "-o", str(out), cwd=ROOT)
     assert proc.returncode == 2, proc.stderr
     assert "'9.9' is neither 'draft' nor a release" in proc.stderr
     assert not out.exists()
 
 
-def test_missing_chromium_exits_2_with_a_clear_message(tmp_path: Path) -> None:
+def test_missing_chromium_exits_2_with_a_clear_message(tmp_path: Path, cli: Cli) -> None:
     out = tmp_path / "policy.pdf"
-    proc = _policypress("pdf", RELEASE, "-o", str(out), env={"POLICYPRESS_CHROMIUM": str(tmp_path / "no-chromium")})
+    proc = cli("pdf", RELEASE, "-o", str(out), cwd=ROOT, env={"POLICYPRESS_CHROMIUM": str(tmp_path / "no-chromium")})
     assert proc.returncode == 2, proc.stderr
     assert "Chromium not found" in proc.stderr and "make browser" in proc.stderr
     assert not out.exists()
+
+
+def test_a_device_as_output_is_refused_before_printing_and_left_a_device(cli: Cli) -> None:
+    proc = cli("pdf", RELEASE, "-o", "/dev/null", cwd=ROOT, env={"POLICYPRESS_CHROMIUM": "/nonexistent/chromium"})
+    assert proc.returncode == 2
+    # Refused for what it is, before Chromium is looked for (so not "Chromium not found").
+    assert proc.stderr.strip().splitlines() == [
+        "policypress: -o /dev/null: is not a regular file (a device, pipe or socket); it is never replaced: "
+        "leave out the option to write to standard output"
+    ]
+    assert Path("/dev/null").is_char_device()
 
 
 def test_the_printed_document_is_standalone() -> None:

@@ -9,31 +9,38 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT
+from clirun import Cli, CliResult, cli  # noqa: F401  (cli is a fixture)
+from conftest import ROOT
 
 SITES = ROOT / "tests" / "fixtures" / "sites"
 
 
-def scan(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "policypress"), "scan", *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+@pytest.fixture
+def scan(cli: Cli) -> Callable[..., CliResult]:
+    def run(*args: str, cwd: Path = ROOT) -> CliResult:
+        return cli("scan", *args, cwd=cwd)
+
+    return run
 
 
 def fixture_args(name: str) -> list[str]:
     return [f"tests/fixtures/sites/{name}/pages", "--data", f"tests/fixtures/sites/{name}/policy_data"]
 
 
-def scan_json(name: str, *extra: str) -> tuple[int, dict]:
-    result = scan(*fixture_args(name), "--format", "json", *extra)
-    assert result.returncode in (0, 1), result.stderr
-    return result.returncode, json.loads(result.stdout)
+@pytest.fixture
+def scan_json(scan: Callable[..., CliResult]) -> Callable[..., tuple[int, dict]]:
+    def run(name: str, *extra: str) -> tuple[int, dict]:
+        result = scan(*fixture_args(name), "--format", "json", *extra)
+        assert result.returncode in (0, 1), result.stderr
+        return result.returncode, json.loads(result.stdout)
+
+    return run
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -69,7 +76,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_fixture_gives_exactly_its_findings(name: str) -> None:
+def test_each_fixture_gives_exactly_its_findings(scan_json, name: str) -> None:
     code, report = scan_json(name)
     expected_code, expected = EXPECTED[name]
     assert summary(report["findings"]) == expected
@@ -84,7 +91,7 @@ def test_every_fixture_site_is_in_the_table() -> None:
     assert {p.name for p in SITES.iterdir() if p.is_dir()} == set(EXPECTED)
 
 
-def test_compliant_site_sees_every_vendor_it_uses() -> None:
+def test_compliant_site_sees_every_vendor_it_uses(scan_json) -> None:
     # A clean report is only worth something if the vendors were found and judged held or necessary.
     _, report = scan_json("compliant")
     assert set(report["vendors_seen"]) == {
@@ -95,7 +102,7 @@ def test_compliant_site_sees_every_vendor_it_uses() -> None:
     }
 
 
-def test_before_consent_names_page_line_element_and_every_page() -> None:
+def test_before_consent_names_page_line_element_and_every_page(scan_json) -> None:
     _, report = scan_json("ga-before-consent")
     (finding,) = report["findings"]
     page = SITES / "ga-before-consent" / "pages" / "index.html"
@@ -107,7 +114,7 @@ def test_before_consent_names_page_line_element_and_every_page() -> None:
     assert 'data-cookieconsent="statistics"' in finding["fix"]
 
 
-def test_wrong_category_says_what_was_declared_and_what_it_is() -> None:
+def test_wrong_category_says_what_was_declared_and_what_it_is(scan_json) -> None:
     _, report = scan_json("wrong-category")
     (finding,) = report["findings"]
     assert (finding["declared_category"], finding["expected_category"]) == ("necessary", "analytics")
@@ -115,7 +122,7 @@ def test_wrong_category_says_what_was_declared_and_what_it_is() -> None:
     assert "category: analytics" in finding["fix"]
 
 
-def test_undeclared_storage_key_points_at_the_code_that_writes_it() -> None:
+def test_undeclared_storage_key_points_at_the_code_that_writes_it(scan_json) -> None:
     _, report = scan_json("undeclared-local-storage")
     (finding,) = report["findings"]
     script = SITES / "undeclared-local-storage" / "pages" / "js" / "app.js"
@@ -125,7 +132,7 @@ def test_undeclared_storage_key_points_at_the_code_that_writes_it() -> None:
     assert '"recentlyViewed": {provider: cmt' in finding["fix"]
 
 
-def test_undeclared_vendor_lists_what_it_stores_and_how_to_declare_it() -> None:
+def test_undeclared_vendor_lists_what_it_stores_and_how_to_declare_it(scan_json) -> None:
     _, report = scan_json("undeclared-tracker")
     hotjar = next(f for f in report["findings"] if f["vendor"] == "hotjar")
     assert "_hjSessionUser_* (cookie)" in hotjar["message"]
@@ -136,7 +143,7 @@ def test_undeclared_vendor_lists_what_it_stores_and_how_to_declare_it() -> None:
     assert "theme.font: false" in fonts["fix"]
 
 
-def test_declared_but_unseen_points_at_the_declaration_and_fails_only_when_strict() -> None:
+def test_declared_but_unseen_points_at_the_declaration_and_fails_only_when_strict(scan_json) -> None:
     code, report = scan_json("declared-not-observed")
     (finding,) = report["findings"]
     data = SITES / "declared-not-observed" / "policy_data"
@@ -149,7 +156,7 @@ def test_declared_but_unseen_points_at_the_declaration_and_fails_only_when_stric
     assert [(f["rule"], f["severity"]) for f in report["findings"]] == [("declared-not-observed", "error")]
 
 
-def test_youtube_fix_uses_the_pages_consent_manager() -> None:
+def test_youtube_fix_uses_the_pages_consent_manager(scan_json) -> None:
     _, report = scan_json("youtube-without-consent")
     (finding,) = report["findings"]
     assert finding["line"] == line_of(SITES / "youtube-without-consent" / "pages" / "index.html", "youtube.com/embed")
@@ -157,7 +164,7 @@ def test_youtube_fix_uses_the_pages_consent_manager() -> None:
     assert "youtube_nocookie" in report["vendors_seen"]  # seen on videos/, held back by Klaro
 
 
-def test_text_report_is_one_block_per_finding_with_a_summary() -> None:
+def test_text_report_is_one_block_per_finding_with_a_summary(scan) -> None:
     result = scan(*fixture_args("undeclared-tracker"))
     assert result.returncode == 1
     blocks = result.stdout.strip().split("\n\n")
@@ -169,13 +176,13 @@ def test_text_report_is_one_block_per_finding_with_a_summary() -> None:
     assert blocks[2].startswith("scanned 2 pages in tests/fixtures/sites/undeclared-tracker/pages: 2 errors, 0 warnings")
 
 
-def test_text_report_of_a_clean_site_is_its_summary() -> None:
+def test_text_report_of_a_clean_site_is_its_summary(scan) -> None:
     result = scan(*fixture_args("compliant"))
     assert result.returncode == 0
     assert result.stdout.startswith("scanned 3 pages in tests/fixtures/sites/compliant/pages: 0 errors, 0 warnings")
 
 
-def test_junit_has_a_failed_case_per_finding(tmp_path: Path) -> None:
+def test_junit_has_a_failed_case_per_finding(scan, tmp_path: Path) -> None:
     junit = tmp_path / "reports" / "scan.xml"
     result = scan(*fixture_args("undeclared-tracker"), "--junit", str(junit))
     assert result.returncode == 1
@@ -194,7 +201,7 @@ def test_junit_has_a_failed_case_per_finding(tmp_path: Path) -> None:
         assert "fix: " in (failure.text or "")
 
 
-def test_junit_of_a_clean_site_is_one_passing_case(tmp_path: Path) -> None:
+def test_junit_of_a_clean_site_is_one_passing_case(scan, tmp_path: Path) -> None:
     junit = tmp_path / "scan.xml"
     assert scan(*fixture_args("compliant"), "--junit", str(junit)).returncode == 0
     suite = ET.parse(junit).getroot().find("testsuite")
@@ -203,7 +210,7 @@ def test_junit_of_a_clean_site_is_one_passing_case(tmp_path: Path) -> None:
     assert case.find("failure") is None
 
 
-def test_pages_folders_are_checked_against_the_same_declarations() -> None:
+def test_pages_folders_are_checked_against_the_same_declarations(scan) -> None:
     # The compliant declarations name Google (so Google Fonts passes), but not Hotjar nor Klaro's cookie.
     result = scan(*fixture_args("compliant"), "--pages", "tests/fixtures/sites/undeclared-tracker/pages",
                   "--format", "json")
@@ -218,7 +225,7 @@ def test_pages_folders_are_checked_against_the_same_declarations() -> None:
     }
 
 
-def test_pages_alone_scan_only_those_folders() -> None:
+def test_pages_alone_scan_only_those_folders(scan) -> None:
     result = scan("--pages", "tests/fixtures/sites/ga-before-consent/pages", "--data",
                   "tests/fixtures/sites/ga-before-consent/policy_data", "--format", "json")
     report = json.loads(result.stdout)
@@ -226,7 +233,7 @@ def test_pages_alone_scan_only_those_folders() -> None:
     assert summary(report["findings"]) == EXPECTED["ga-before-consent"][1]
 
 
-def test_material_analytics_without_consent_runs_before_consent(tmp_path: Path) -> None:
+def test_material_analytics_without_consent_runs_before_consent(scan, tmp_path: Path) -> None:
     site = tmp_path / "material"
     shutil.copytree(SITES / "material", site)
     page = site / "pages" / "index.html"
@@ -249,7 +256,7 @@ def test_material_analytics_without_consent_runs_before_consent(tmp_path: Path) 
     assert "extra.consent" in before["fix"]
 
 
-def test_material_keys_are_localstorage_under_the_site_path(tmp_path: Path) -> None:
+def test_material_keys_are_localstorage_under_the_site_path(scan, tmp_path: Path) -> None:
     site = tmp_path / "material"
     shutil.copytree(SITES / "material", site)
     cookies = site / "policy_data" / "cookies.yaml"
@@ -268,19 +275,19 @@ def test_material_keys_are_localstorage_under_the_site_path(tmp_path: Path) -> N
 # --- bad input: exit 2 with a message that says what is wrong ---------------------------------
 
 
-def test_missing_site_folder(tmp_path: Path) -> None:
+def test_missing_site_folder(scan, tmp_path: Path) -> None:
     result = scan(str(tmp_path / "nowhere"), "--data", str(SITES / "compliant" / "policy_data"))
     assert result.returncode == 2
     assert "nowhere: no such folder" in result.stderr
 
 
-def test_default_site_folder_is_site(tmp_path: Path) -> None:
+def test_default_site_folder_is_site(scan, tmp_path: Path) -> None:
     result = scan("--data", str(SITES / "compliant" / "policy_data"), cwd=tmp_path)
     assert result.returncode == 2
     assert "site: no such folder" in result.stderr
 
 
-def test_pages_folder_without_html(tmp_path: Path) -> None:
+def test_pages_folder_without_html(scan, tmp_path: Path) -> None:
     empty = tmp_path / "mirror"
     empty.mkdir()
     (empty / "readme.txt").write_text("no pages here", encoding="utf-8")
@@ -290,7 +297,7 @@ def test_pages_folder_without_html(tmp_path: Path) -> None:
     assert "--adjust-extension" in result.stderr
 
 
-def test_invalid_policy_data(tmp_path: Path) -> None:
+def test_invalid_policy_data(scan, tmp_path: Path) -> None:
     data = tmp_path / "policy_data"
     shutil.copytree(SITES / "compliant" / "policy_data", data)
     (data / "cookies.yaml").write_text("cookies:\n  _ga:\n    provider: google\n", encoding="utf-8")
@@ -333,7 +340,7 @@ BAD_SIGNATURES = [
 
 
 @pytest.mark.parametrize(("content", "message"), BAD_SIGNATURES)
-def test_bad_signatures_file(tmp_path: Path, content: str, message: str) -> None:
+def test_bad_signatures_file(scan, tmp_path: Path, content: str, message: str) -> None:
     signatures = tmp_path / "mine.yaml"
     signatures.write_text(content, encoding="utf-8")
     result = scan(*fixture_args("compliant"), "--signatures", str(signatures))
@@ -343,7 +350,7 @@ def test_bad_signatures_file(tmp_path: Path, content: str, message: str) -> None
     assert "mine.yaml:" in result.stderr  # with the line of the problem
 
 
-def test_own_signatures_make_the_scan_know_a_vendor(tmp_path: Path) -> None:
+def test_own_signatures_make_the_scan_know_a_vendor(scan, tmp_path: Path) -> None:
     signatures = tmp_path / "mine.yaml"
     signatures.write_text(
         "version: 1\nvendors:\n  acme_chat:\n    name: Acme Chat\n    category: preferences\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from conftest import BIN, ROOT
+from clirun import Cli, CliResult, cli  # noqa: F401  (cli is a fixture)
+from conftest import ROOT
 from policypress.loader import DATA_FILES
 from policypress.schema import SCHEMA_FILES, modeline, render_schemas, schema_file_name
 
@@ -21,8 +22,9 @@ RELEASE_FILES = sorted(p for p in (DATA / "releases").glob("*/*.yaml"))
 DRAFT_FILES = [DATA / spec.name for spec in DATA_FILES]
 
 
-def policypress(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "policypress"), *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+@pytest.fixture
+def policypress(cli: Cli) -> Callable[..., CliResult]:
+    return lambda cwd, *args: cli(*args, cwd=cwd)
 
 
 def validator(data_file: str) -> Draft202012Validator:
@@ -77,8 +79,8 @@ def test_releases_are_covered():
     assert {p.name for p in RELEASE_FILES} == {spec.name for spec in DATA_FILES} | {"manifest.yaml"}
 
 
-def test_the_schema_folder_does_not_upset_check():
-    result = policypress(ROOT, "check", "policy_data")
+def test_the_schema_folder_does_not_upset_check(policypress):
+    result = policypress(ROOT, "check", "--data", "policy_data")
     assert result.returncode == 0, result.stderr
 
 
@@ -147,7 +149,7 @@ def test_enums_carry_labels_for_the_editor():
     assert schema["properties"]["activities"]["propertyNames"] == {"pattern": "^[a-z][a-z0-9_]*$"}
 
 
-def test_cli_writes_checks_and_reports_stale_schemas(tmp_path):
+def test_cli_writes_checks_and_reports_stale_schemas(policypress, tmp_path):
     out = tmp_path / "schema"
     result = policypress(tmp_path, "schema", "--output", str(out))
     assert result.returncode == 0, result.stderr
@@ -164,14 +166,14 @@ def test_cli_writes_checks_and_reports_stale_schemas(tmp_path):
     assert "8 schemas, 1 written" in again.stdout
 
 
-def test_cli_outside_a_project_asks_for_the_folder(tmp_path):
+def test_cli_outside_a_project_asks_for_the_folder(policypress, tmp_path):
     result = policypress(tmp_path, "schema")
     assert result.returncode == 2
     assert "no policy_data/ here" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_refuses_a_file_as_output(tmp_path):
+def test_cli_refuses_a_file_as_output(policypress, tmp_path):
     (tmp_path / "file").write_text("", encoding="utf-8")
     result = policypress(tmp_path, "schema", "--output", "file")
     assert result.returncode == 2

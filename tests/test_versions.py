@@ -5,26 +5,32 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import BIN, ROOT
+from clirun import Cli, CliResult, cli  # noqa: F401  (cli is a fixture)
+from conftest import ROOT
 
 MINIMAL = ROOT / "tests" / "fixtures" / "data" / "minimal"
 
 
-def policypress(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "policypress"), *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+@pytest.fixture
+def policypress(cli: Cli) -> Callable[..., CliResult]:
+    return lambda cwd, *args: cli(*args, cwd=cwd)
 
 
-def release(cwd: Path, version: str, effective: str, change_class: str = "material") -> subprocess.CompletedProcess[str]:
-    return policypress(
-        cwd, "release", version, "--effective", effective, "--class", change_class,
-        "--summary-en", f"Version {version}", "--summary-sv", f"Version {version} på svenska",
-    )
+@pytest.fixture
+def release(policypress: Callable[..., CliResult]) -> Callable[..., CliResult]:
+    def run(cwd: Path, version: str, effective: str, change_class: str = "material") -> CliResult:
+        return policypress(
+            cwd, "release", version, "--effective", effective, "--class", change_class,
+            "--summary-en", f"Version {version}", "--summary-sv", f"Version {version} på svenska",
+        )
+
+    return run
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_release_freezes_the_draft_with_a_manifest(data):
+def test_release_freezes_the_draft_with_a_manifest(release, data):
     result = release(data.parent, "1.0", "2026-01-15")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("released 1.0 (material, effective 2026-01-15)")
@@ -57,7 +63,7 @@ def test_release_freezes_the_draft_with_a_manifest(data):
         assert manifest["files"][name] == hashlib.sha256((frozen / name).read_bytes()).hexdigest()
 
 
-def test_second_release_supersedes_the_first(data):
+def test_second_release_supersedes_the_first(release, data):
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0
     edit(data / "sections.yaml", "This policy covers our website.", "This policy covers our web site.")
     result = release(data.parent, "1.1", "2026-02-01", "editorial")
@@ -79,7 +85,7 @@ def test_second_release_supersedes_the_first(data):
         ("2.0", "2026-02-30", "--effective: '2026-02-30' is not a date: write YYYY-MM-DD"),
     ],
 )
-def test_release_refusals(data, version, effective, message):
+def test_release_refusals(release, data, version, effective, message):
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0
     edit(data / "sections.yaml", "This policy covers our website.", "This policy covers our web site.")
     before = sorted(p.name for p in (data / "releases").iterdir())
@@ -89,7 +95,7 @@ def test_release_refusals(data, version, effective, message):
     assert sorted(p.name for p in (data / "releases").iterdir()) == before
 
 
-def test_release_of_an_unchanged_draft_is_refused(data):
+def test_release_of_an_unchanged_draft_is_refused(release, data):
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0
     result = release(data.parent, "1.1", "2026-02-01")
     assert result.returncode == 2
@@ -97,7 +103,7 @@ def test_release_of_an_unchanged_draft_is_refused(data):
     assert not (data / "releases" / "1.1").exists()
 
 
-def test_an_invalid_draft_is_never_frozen(data):
+def test_an_invalid_draft_is_never_frozen(release, data):
     edit(data / "cookies.yaml", "category: analytics", "category: stats")
     result = release(data.parent, "1.0", "2026-01-15")
     assert result.returncode == 2
@@ -105,7 +111,7 @@ def test_an_invalid_draft_is_never_frozen(data):
     assert not (data / "releases" / "1.0").exists()
 
 
-def test_an_edited_release_is_reported_by_file_and_release(data):
+def test_an_edited_release_is_reported_by_file_and_release(release, policypress, data):
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0
     edit(data / "releases" / "1.0" / "cookies.yaml", "P2Y", "P1Y")
     for command in ("versions", "check"):
@@ -122,7 +128,7 @@ def test_an_edited_release_is_reported_by_file_and_release(data):
     assert release(data.parent, "1.1", "2026-02-01").returncode == 2
 
 
-def test_a_deleted_or_added_release_file_is_reported(data):
+def test_a_deleted_or_added_release_file_is_reported(release, policypress, data):
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0
     (data / "releases" / "1.0" / "rights.yaml").unlink()
     (data / "releases" / "1.0" / "extra.yaml").write_text("x: 1\n")
@@ -132,7 +138,7 @@ def test_a_deleted_or_added_release_file_is_reported(data):
     assert "policy_data/releases/1.0/extra.yaml: file was added to release 1.0 after it was released" in result.stderr
 
 
-def test_versions_shows_current_and_upcoming_by_date(data):
+def test_versions_shows_current_and_upcoming_by_date(release, policypress, data):
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0
     edit(data / "sections.yaml", "This policy covers our website.", "This policy covers our web site.")
     assert release(data.parent, "1.1", "2026-03-01", "editorial").returncode == 0
@@ -148,7 +154,7 @@ def test_versions_shows_current_and_upcoming_by_date(data):
     assert statuses("2026-03-01") == {"1.0": "superseded", "1.1": "current"}
 
 
-def test_repository_ships_three_releases():
+def test_repository_ships_three_releases(policypress):
     result = policypress(ROOT, "versions", "--format", "json", "--date", "2026-11-25")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)["releases"]
@@ -159,7 +165,7 @@ def test_repository_ships_three_releases():
     ]
 
 
-def test_frozen_files_point_their_schema_hint_two_folders_up(data):
+def test_frozen_files_point_their_schema_hint_two_folders_up(release, policypress, data):
     cookies = data / "cookies.yaml"
     cookies.write_text("# yaml-language-server: $schema=schema/cookies.schema.json\n" + cookies.read_text())
     assert release(data.parent, "1.0", "2026-01-15").returncode == 0

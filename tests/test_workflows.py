@@ -83,7 +83,7 @@ def test_actions_are_pinned_to_exact_versions():
 def test_pre_commit_runs_the_check_and_the_scanning_build():
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
-    assert hooks["policypress-check"]["entry"] == ".venv/bin/policypress check policy_data"
+    assert hooks["policypress-check"]["entry"] == ".venv/bin/policypress check --data policy_data"
     assert hooks["policypress-site"]["entry"] == "make site"  # the build runs the consent scan
     assert hooks["policypress-schema"]["entry"] == ".venv/bin/policypress schema --check"
     for hook in hooks.values():

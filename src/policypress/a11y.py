@@ -12,15 +12,14 @@ Exit codes: 0 clean, 1 findings, 2 bad input (no such folder, no pages, no Chrom
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .escape import terminal
 from .errors import UsageError
 from .loader import display_path
 from .localserver import serve_directory
@@ -28,6 +27,7 @@ from .localserver import serve_directory
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SITE = "site"
 DEFAULT_MAX_PAGES = 50
+DEFAULT_PAGE_TIMEOUT = 20.0  # seconds per step: loading a page, answering the banner, one axe run
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 REPORTED_IMPACTS = ("critical", "serious")
 AXE_OPTIONS: dict[str, Any] = {
@@ -114,9 +114,16 @@ def violations_from(results: dict[str, Any], page: str, state: str = "") -> list
 
 
 def run_axe(page: Any, label: str, state: str = "") -> list[Violation]:
-    """axe-core's WCAG 2.2 AA rules on an open Playwright page: its serious and critical violations."""
+    """axe-core's WCAG 2.2 AA rules on an open Playwright page: its serious and critical violations.
+
+    Run once every animation has finished: colours measured mid-fade (a banner at half opacity)
+    would make the verdict depend on the machine's speed.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
+    from .audit.browser import wait_until_still
+
+    wait_until_still(page)
     return violations_from(Axe().run(page, options=AXE_OPTIONS).response, label, state)
 
 
@@ -132,8 +139,9 @@ def keep_local(base_url: str) -> Callable[[Any], None]:
     return route
 
 
-def banner_visible(page: Any, timeout_ms: float = 3000) -> bool:
-    """Whether the page shows a consent banner; Material shows it 250 ms after loading."""
+def banner_visible(page: Any, timeout_ms: float = 10_000) -> bool:
+    """Whether the page shows a consent banner; Material shows it 250 ms after loading (the
+    generous limit is for a loaded machine: a banner that is there is always waited for)."""
     banner = page.locator(BANNER)
     if banner.count() == 0:
         return False
@@ -150,7 +158,7 @@ def open_settings(page: Any) -> bool:
     if manage.count() == 0 or not manage.first.is_visible():
         return False
     manage.first.click()
-    page.locator(f"{BANNER} .md-consent__settings").first.wait_for(state="visible", timeout=2000)
+    page.locator(f"{BANNER} .md-consent__settings").first.wait_for(state="visible", timeout=10_000)
     return True
 
 
@@ -160,46 +168,78 @@ def dismiss_banner(page: Any) -> None:
 
 
 
+def _open(tab: Any, url: str, watchdog: Any) -> None:
+    """Load ``url``; a page that does not load within the step's budget is an ``AuditTimeout``."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from .audit.watchdog import BUSY, NOT_LOADED, probe_busy
+
+    try:
+        tab.goto(url, wait_until="load", timeout=watchdog.remaining_ms())
+    except PlaywrightError as exc:
+        if "Timeout" not in type(exc).__name__:
+            raise
+        busy = probe_busy(tab)
+        raise watchdog.timeout(url, BUSY if busy else NOT_LOADED, "did not respond" if busy else "did not load") from None
+
+
 def check_site(
     site: Path,
     *,
     max_pages: int = DEFAULT_MAX_PAGES,
     browser: Any | None = None,
     progress: Callable[[str, int, float], None] | None = None,
+    page_timeout: float = DEFAULT_PAGE_TIMEOUT,
 ) -> Report:
-    """axe on the pages of the built ``site`` (at most ``max_pages``), and on the consent banner opened."""
-    from .audit.browser import launched
+    """axe on the pages of the built ``site`` (at most ``max_pages``), and on the consent banner opened.
+
+    Each step in the browser (loading a page, one axe run) must end within ``page_timeout`` seconds,
+    else ``AuditTimeout`` (exit 2), the browser closed.
+    """
+    from .audit.browser import CONTEXT_OPTIONS, launched
     from .audit.target import folder_pages
+    from .audit.watchdog import Watchdog
 
     if max_pages < 1:
         raise UsageError(f"--max-pages {max_pages}: must be at least 1")
+    if not page_timeout > 0:
+        raise UsageError(f"--page-timeout {page_timeout:g}: must be more than 0 seconds")
     if not site.is_dir():
         raise UsageError(f"{display_path(site)}: no such folder (the built site to check; run `make site` first)")
     pages = folder_pages(site)[:max_pages]
     report = Report(pages=pages)
     started = time.perf_counter()
     with serve_directory(site) as base_url, launched(browser) as chromium:
-        context = chromium.new_context()
+        context = chromium.new_context(**CONTEXT_OPTIONS)
+        # axe runs in the page: a page whose script never lets go would hold it for ever.
+        watchdog = Watchdog(context, page_timeout)
         try:
             context.route("**/*", keep_local(base_url))
             tab = context.new_page()
             for index, path in enumerate(pages):
                 page_started = time.perf_counter()
-                tab.goto(base_url + path, wait_until="load")
+                url = base_url + path
                 found: list[Violation] = []
-                if index == 0 and banner_visible(tab):
+                with watchdog.step(url):  # each step (a load, the banner, one axe run) has its own budget
+                    _open(tab, url, watchdog)
+                    first_visit = index == 0 and banner_visible(tab)
+                if first_visit:
                     # A first visit: the banner is open. Check it, then with its settings open.
                     report.banner_checked = True
-                    found += run_axe(tab, path, BANNER_STATE)
+                    with watchdog.step(url):
+                        found += run_axe(tab, path, BANNER_STATE)
                     report.axe_runs += 1
-                    if open_settings(tab):
-                        found += run_axe(tab, path, SETTINGS_STATE)
+                    with watchdog.step(url):
+                        opened = open_settings(tab)
+                    if opened:
+                        with watchdog.step(url):
+                            found += run_axe(tab, path, SETTINGS_STATE)
                         report.axe_runs += 1
-                    dismiss_banner(tab)
-                    # Let the page's own requests (the search index) finish before leaving it.
-                    tab.wait_for_load_state("networkidle")
-                    tab.goto(base_url + path, wait_until="load")
-                found += run_axe(tab, path)
+                    with watchdog.step(url):
+                        dismiss_banner(tab)  # stored at once (localStorage): the reload shows no banner
+                        _open(tab, url, watchdog)
+                with watchdog.step(url):
+                    found += run_axe(tab, path)
                 report.axe_runs += 1
                 report.violations += found
                 if progress is not None:
@@ -244,7 +284,8 @@ def render_text(report: Report) -> str:
         f"{', '.join(WCAG_TAGS)} ({banner}): {verdict}; "
         f"{report.seconds:.1f} s, {report.seconds_per_page:.2f} s per page"
     )
-    return "\n".join(lines) + "\n"
+    # Each entry is one line; texts from the checked pages must not start lines of their own.
+    return "\n".join(terminal(line) for line in lines) + "\n"
 
 
 def render_json(report: Report) -> str:
@@ -262,37 +303,3 @@ def render_json(report: Report) -> str:
         indent=2,
         ensure_ascii=False,
     ) + "\n"
-
-
-def _run(args: argparse.Namespace) -> int:
-    def progress(path: str, found: int, seconds: float) -> None:
-        print(f"  /{path}: {found or 'no'} violation{'s' if found != 1 else ''} ({seconds:.2f} s)", file=sys.stderr)
-
-    report = check_site(
-        Path(args.site_dir), max_pages=args.max_pages, progress=progress if args.format == "text" else None
-    )
-    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
-    return report.exit_code
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    a11y = subparsers.add_parser(
-        "a11y",
-        help="check every page of a built site with axe-core (WCAG 2.2 AA) in headless Chromium",
-        description=(
-            "Serve the built site on 127.0.0.1, open each HTML page in headless Chromium and run axe-core's "
-            f"WCAG 2.2 AA rules ({', '.join(WCAG_TAGS)}); the consent banner is checked open on the first page. "
-            "Violations of impact serious or critical are reported by page, rule and element. "
-            "No request leaves the machine. Exit 0 clean, 1 findings, 2 bad input. "
-            "Needs Debian's chromium (`make browser`) or POLICYPRESS_CHROMIUM."
-        ),
-    )
-    a11y.add_argument(
-        "site_dir", nargs="?", default=DEFAULT_SITE, metavar="SITE_DIR", help=f"the built site (default: {DEFAULT_SITE})"
-    )
-    a11y.add_argument("--format", choices=("text", "json"), default="text")
-    a11y.add_argument(
-        "--max-pages", type=int, default=DEFAULT_MAX_PAGES, metavar="N",
-        help=f"check at most N pages, the start page first, then the shallowest (default: {DEFAULT_MAX_PAGES})",
-    )
-    a11y.set_defaults(run=_run)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .escape import html, safe_url
 from .i18n import Lang
 from .model import Policy
 from .vocabulary import CookieCategory
@@ -28,14 +29,17 @@ def optional_categories(policy: Policy) -> list[CookieCategory]:
 
 
 def material_consent(policy: Policy, lang: Lang, *, policy_url: str, cookie_anchor: str) -> dict[str, Any]:
-    """``extra.consent`` for one language. ``policy_url`` links the description to the cookie table."""
+    """``extra.consent`` for one language. ``policy_url`` links the description to the cookie table.
+
+    Raises ``escape.UnsafeURL`` when ``policy_url`` is not an http(s), mailto or relative URL."""
     from .ui import ui
 
     link = Markup('<a href="{url}#{anchor}">{text}</a>').format(
-        url=policy_url, anchor=cookie_anchor, text=policy.meta.title.get(lang).lower()
+        url=safe_url(policy_url), anchor=cookie_anchor, text=policy.meta.title.get(lang).lower()
     )
-    # Material renders the description as HTML: build it from escaped parts only.
-    description = Markup("{} {}.").format(escape(ui("consent.description", lang)), link)
+    # Material renders the description as HTML: build it from escaped parts only
+    # (Markup.format escapes every argument that is not markup itself).
+    description = Markup("{} {}.").format(html(ui("consent.description", lang)), link)
     return {
         "title": ui("consent.title", lang),
         "description": str(description),

@@ -4,11 +4,15 @@ other sites, from the same declarations that write the cookie table.
 Formats: ``material`` (the ``extra.consent`` block for a Material for MkDocs site),
 ``cookieconsent-v3`` (orestbida/cookieconsent v3, as an ES module) and ``klaro``
 (a ``klaroConfig`` script). Patterns such as ``_ga_*`` become regular expressions.
+
+Both libraries put the banner's texts (descriptions, the cookie table's cells) into
+the page as HTML, so every text from the data is HTML-escaped here; the JavaScript
+itself is written with ``escape.script_json`` so it can be pasted into a
+``<script>`` element; ``policy_url`` must pass ``escape.safe_url``.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections import defaultdict
@@ -18,6 +22,8 @@ from typing import Any
 import yaml
 
 from .consent import consent_key, material_consent, optional_categories
+from .errors import UsageError
+from .escape import UnsafeURL, html, safe_url, script_json, script_regex
 from .i18n import DEFAULT_LANG, Lang
 from .model import Policy
 from .ui import ui
@@ -41,20 +47,20 @@ def cookie_pattern(name: str) -> str | _Regex:
 
 
 def _js(value: Any, indent: int = 0) -> str:
-    """JSON, except that _Regex values become /.../ literals."""
+    """JSON safe inside <script>, except that _Regex values become /.../ literals."""
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(value, _Regex):
-        return "/" + str(value).replace("/", "\\/") + "/"
+        return script_regex(str(value))
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = [f"{inner}{json.dumps(key, ensure_ascii=False)}: {_js(item, indent + 1)}" for key, item in value.items()]
+        items = [f"{inner}{script_json(key)}: {_js(item, indent + 1)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
     if isinstance(value, list):
         if not value:
             return "[]"
         return "[\n" + ",\n".join(f"{inner}{_js(item, indent + 1)}" for item in value) + f"\n{pad}]"
-    return json.dumps(value, ensure_ascii=False)
+    return script_json(value)
 
 
 def _cookies_by_category(policy: Policy) -> dict[CookieCategory, list[str]]:
@@ -66,7 +72,8 @@ def _cookies_by_category(policy: Policy) -> dict[CookieCategory, list[str]]:
 
 
 def _description(policy: Policy, lang: Lang) -> str:
-    return f"{ui('consent.description', lang)} {policy.meta.title.get(lang).lower()}."
+    """The banner's text, as HTML (both libraries render it so)."""
+    return str(html(f"{ui('consent.description', lang)} {policy.meta.title.get(lang).lower()}."))
 
 
 def material_config(policy: Policy, policy_url: str) -> str:
@@ -95,21 +102,22 @@ def cookieconsent_config(policy: Policy, policy_url: str) -> str:
     for lang in Lang:
         sections = [
             {
-                "title": category.label(lang),
+                # cookieconsent v3 writes titles and table cells with innerHTML.
+                "title": str(html(category.label(lang))),
                 "linkedCategory": category.value,
                 "cookieTable": {
                     "headers": {
-                        "name": ui("table.cookies.name", lang),
-                        "provider": ui("table.cookies.provider", lang),
-                        "duration": ui("table.cookies.duration", lang),
-                        "purpose": ui("table.cookies.purpose", lang),
+                        "name": str(html(ui("table.cookies.name", lang))),
+                        "provider": str(html(ui("table.cookies.provider", lang))),
+                        "duration": str(html(ui("table.cookies.duration", lang))),
+                        "purpose": str(html(ui("table.cookies.purpose", lang))),
                     },
                     "body": [
                         {
-                            "name": name,
-                            "provider": policy.provider_name(cookie.provider, lang),
-                            "duration": cookie.duration.label(lang),
-                            "purpose": cookie.purpose.get(lang),
+                            "name": str(html(name)),
+                            "provider": str(html(policy.provider_name(cookie.provider, lang))),
+                            "duration": str(html(cookie.duration.label(lang))),
+                            "purpose": str(html(cookie.purpose.get(lang))),
                         }
                         for name, cookie in policy.cookies.items()
                         if cookie.category is category
@@ -122,7 +130,7 @@ def cookieconsent_config(policy: Policy, policy_url: str) -> str:
             "consentModal": {
                 "title": ui("consent.title", lang),
                 "description": _description(policy, lang),
-                "footer": f'<a href="{html.escape(policy_url)}">{html.escape(policy.meta.title.get(lang))}</a>' if policy_url else "",
+                "footer": f'<a href="{html(policy_url)}">{html(policy.meta.title.get(lang))}</a>' if policy_url else "",
                 "acceptAllBtn": {"en": "Accept all", "sv": "Acceptera alla"}[lang.value],
                 "acceptNecessaryBtn": {"en": "Reject all", "sv": "Avvisa alla"}[lang.value],
                 "showPreferencesBtn": {"en": "Manage settings", "sv": "Hantera inställningar"}[lang.value],
@@ -153,6 +161,8 @@ def klaro_config(policy: Policy, policy_url: str) -> str:
             cookie.provider,
             {
                 "name": cookie.provider,
+                # Plain text: Klaro renders titles and purposes as text nodes (only the
+                # descriptions are HTML, under htmlTexts).
                 "title": policy.provider_name(cookie.provider, DEFAULT_LANG),
                 "purposes": [],
                 "cookies": [],
@@ -178,6 +188,8 @@ def klaro_config(policy: Policy, policy_url: str) -> str:
         "elementID": "klaro",
         "lang": DEFAULT_LANG.value,
         "mustConsent": False,
+        # The descriptions are HTML (escaped above): say so, rather than rely on Klaro's default.
+        "htmlTexts": True,
         "acceptAll": True,
         "hideDeclineAll": False,
         "translations": translations,
@@ -191,8 +203,15 @@ def klaro_config(policy: Policy, policy_url: str) -> str:
 
 
 def export_consent(policy: Policy, fmt: ConsentFormat | str, *, policy_url: str = "") -> str:
-    """``policy_url``: where the published policy is, linked from the banner's text."""
+    """``policy_url``: where the published policy is, linked from the banner's text.
+
+    Raises ``UsageError`` when ``policy_url`` is not an http(s), mailto or relative URL
+    (``javascript:`` in a banner link would run when a visitor clicks it)."""
     chosen = ConsentFormat(fmt)
+    try:
+        policy_url = safe_url(policy_url)
+    except UnsafeURL as exc:
+        raise UsageError(f"--policy-url {exc}") from None
     if chosen is ConsentFormat.MATERIAL:
         return material_config(policy, policy_url)
     if chosen is ConsentFormat.COOKIECONSENT_V3:

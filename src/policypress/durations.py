@@ -11,9 +11,10 @@ from pydantic import BeforeValidator, PlainSerializer
 
 from .i18n import Lang
 
+# ASCII digits only: Python's \d would also take '٢' (Arabic-Indic two) and int() would read it.
 _ISO = re.compile(
-    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+    r"^P(?!$)(?:(?P<years>[0-9]+)Y)?(?:(?P<months>[0-9]+)M)?(?:(?P<weeks>[0-9]+)W)?(?:(?P<days>[0-9]+)D)?"
+    r"(?:T(?=[0-9])(?:(?P<hours>[0-9]+)H)?(?:(?P<minutes>[0-9]+)M)?(?:(?P<seconds>[0-9]+)S)?)?$"
 )
 _UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
 _SECONDS = {
@@ -25,6 +26,12 @@ _SECONDS = {
     "minutes": 60,
     "seconds": 1,
 }
+# The longest storage a policy may declare: a century (a year counted as 365 days) is
+# already far beyond any honest retention; anything longer is a typo or "forever".
+MAX_YEARS = 100
+MAX_SECONDS = MAX_YEARS * _SECONDS["years"]
+_RANGE = f"a duration is at least 1 second (PT1S) and at most {MAX_YEARS} years (P{MAX_YEARS}Y)"
+
 _NAMES = {
     Lang.EN: {
         "years": ("year", "years"),
@@ -101,10 +108,15 @@ def parse_duration(value: object) -> Duration:
             f"'{value}' is not a duration: write an ISO 8601 duration such as P2Y, P13M, P30D or PT30M, or 'session'"
             " (or 'persistent' for browser storage kept until cleared)"
         )
+    if any(len(match[unit].lstrip("0")) > 12 for unit in _UNITS if match[unit] is not None):
+        raise ValueError(f"'{value}' is too long: {_RANGE}")  # before int(), which has limits of its own
     parts = tuple((unit, int(match[unit])) for unit in _UNITS if match[unit] is not None)
     if not any(n for _, n in parts):
         raise ValueError(f"'{value}' is a duration of zero; write 'session' for cookies that end with the session")
-    return Duration(source=raw, parts=parts)
+    duration = Duration(source=raw, parts=parts)
+    if duration.seconds > MAX_SECONDS:
+        raise ValueError(f"'{value}' is too long: {_RANGE}; write 'persistent' for storage kept until cleared")
+    return duration
 
 
 DurationField = Annotated[Duration, BeforeValidator(parse_duration), PlainSerializer(str, return_type=str)]

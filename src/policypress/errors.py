@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .escape import terminal
+
 
 class PolicyPressError(Exception):
     """Base class of every error policypress raises on purpose."""
@@ -34,8 +36,11 @@ class DataIssue:
     message: str
 
     def __str__(self) -> str:
+        # One line whatever the data holds: messages quote data values, and a quoted
+        # "\n::error::" must not become a line of its own (a CI workflow command).
         where = self.file if self.line == 0 else f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return terminal(text)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,3 +60,16 @@ class DataError(PolicyPressError):
         noun = "error" if len(self.issues) == 1 else "errors"
         lines = "\n".join(str(issue) for issue in self.issues)
         super().__init__(f"{len(self.issues)} {noun} in the policy data:\n{lines}")
+
+
+class AuditTimeout(PolicyPressError):
+    """A page in the browser did not answer within its time limit (``policypress audit``, ``a11y``).
+
+    Raised when a script keeps the page's main thread busy or the page never finishes loading;
+    the browser is closed by then. ``url`` is the page, ``seconds`` the limit, ``reason`` what
+    was seen. Distinct from "nothing is served there", which is a ``UsageError``.
+    """
+
+    def __init__(self, url: str, seconds: float, reason: str, *, verb: str = "did not respond") -> None:
+        self.url, self.seconds, self.reason = url, seconds, reason
+        super().__init__(f"{url} {verb} within {seconds:g} s: {reason}")

@@ -12,6 +12,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from .escape import UnsafeURL, safe_url, xml_text
 from .i18n import Lang
 from .site import ARCHIVE_SLUGS, CHANGES_SLUGS, page_url, policy_src
 from .ui import ui
@@ -57,6 +58,17 @@ def site_urls(
     return url
 
 
+def _feed_uri(url: str) -> bool:
+    """Whether ``url`` may be offered to feed readers as a link; `policypress check` reports the others."""
+    if not url:
+        return False
+    try:
+        safe_url(url)
+    except UnsafeURL:
+        return False
+    return True
+
+
 def feed_path(lang: Lang) -> str:
     """Where the feed of ``lang`` is placed in the site: ``en/feed.xml``."""
     return f"{lang.value}/feed.xml"
@@ -95,12 +107,13 @@ def atom_feed(
 
     feed = ET.Element(_q("feed"), {"xmlns": ATOM, XML_LANG: lang.value})
     ET.SubElement(feed, _q("id")).text = tag
-    ET.SubElement(feed, _q("title")).text = _FEED_TITLE[lang].format(title=policy.meta.title.get(lang))
+    # ElementTree escapes markup; xml_text drops what XML cannot carry at all (so the feed parses).
+    ET.SubElement(feed, _q("title")).text = xml_text(_FEED_TITLE[lang].format(title=policy.meta.title.get(lang)))
     ET.SubElement(feed, _q("updated")).text = rfc3339(updated)
     author = ET.SubElement(feed, _q("author"))
-    ET.SubElement(author, _q("name")).text = controller.legal_name
-    if controller.website:
-        ET.SubElement(author, _q("uri")).text = controller.website
+    ET.SubElement(author, _q("name")).text = xml_text(controller.legal_name)
+    if _feed_uri(controller.website):
+        ET.SubElement(author, _q("uri")).text = xml_text(controller.website.strip())
     ET.SubElement(feed, _q("link"), {"rel": "self", "type": "application/atom+xml", "href": base + feed_path(lang)})
     archive = base + page_url(policy_src(lang, ARCHIVE_SLUGS[lang]), use_directory_urls=use_directory_urls)
     ET.SubElement(feed, _q("link"), {"rel": "alternate", "type": "text/html", "href": archive})
@@ -129,7 +142,7 @@ def atom_feed(
             ET.SubElement(
                 entry, _q("category"), {"scheme": STATUS_SCHEME, "term": "upcoming", "label": _UPCOMING[lang]}
             )
-        ET.SubElement(entry, _q("summary"), {"type": "text"}).text = manifest.summary.get(lang)
+        ET.SubElement(entry, _q("summary"), {"type": "text"}).text = xml_text(manifest.summary.get(lang))
 
     ET.indent(feed, space="  ")
     body = ET.tostring(feed, encoding="unicode")

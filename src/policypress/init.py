@@ -1,8 +1,10 @@
 """``policypress init``: a new policy project for another organisation, ready to build.
 
-The project files are package data under ``skeleton/``: the hooks, theme overrides
-and stylesheet are copies of this repository's own (a test keeps them equal), the
-rest are templates with ``@@KEY@@`` placeholders. The example policy is valid as
+init writes configuration and data only: ``mkdocs.yml`` (with ``plugins: [search,
+policypress]``), the hand-written pages of ``docs/`` and ``policy_data/``, from the
+templates with ``@@KEY@@`` placeholders under ``skeleton/`` (package data). The engine,
+theme partials and stylesheets stay in the installed package (``policypress.mkdocs``),
+so a project never holds a copy to keep up to date. The example policy is valid as
 written, and a first release 1.0 is made from it, so that ``mkdocs build --strict``
 and the consent scan pass in the new folder at once; the facts to replace are
 marked ``TODO(fill in)``.
@@ -10,7 +12,6 @@ marked ``TODO(fill in)``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import json
@@ -23,12 +24,12 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .errors import DataError, PolicyPressError, UsageError
+from .errors import PolicyPressError, UsageError
 from .i18n import Text
 from .loader import display_path, load_policy
 from .release import create_release
 from .schema import write_schemas
-from .versions import Release, ReleaseClass, build_date, check_date
+from .versions import Release, ReleaseClass, build_date
 
 DEFAULT_NAME = "Example Organisation AB"
 FIRST_VERSION = "1.0"
@@ -164,57 +165,3 @@ def init_project(
     except BaseException:
         _undo(target, created)
         raise
-
-
-def _run(args: argparse.Namespace) -> int:
-    if args.effective is None:
-        effective = None
-    else:
-        try:
-            effective = dt.date.fromisoformat(check_date(args.effective))
-        except ValueError as exc:
-            raise UsageError(f"--effective: {exc}") from None
-    target = Path(args.directory)
-    name = args.name if args.name is not None else DEFAULT_NAME
-    try:
-        release = init_project(target, name, effective, named=args.name is not None)
-    except DataError as exc:  # only a name that breaks the example could cause this
-        raise UsageError(f"the example policy did not validate with this name: {exc}") from None
-    where = display_path(target)
-    release_dir = display_path(release.path)
-    print(f"created a privacy policy project for {check_name(name)} in {where}", end=" ")
-    print(f"(release {release.version}, effective {release.effective})")
-    today = build_date(dict(os.environ))
-    if release.effective > today:
-        print(f"note: until {release.effective} no release is in effect; build with POLICY_DATE={release.effective}")
-    steps = [
-        (f"cd {where}", ""),
-        (f"grep -rn '{TODO}' policy_data/", "the facts to replace with your own, in both languages"),
-        ("policypress check", "validate policy_data/"),
-        ("mkdocs build --strict", "build the site into site/ (needs mkdocs-material)"),
-    ]
-    width = max(len(command) for command, _ in steps)
-    print("next:")
-    for command, why in steps:
-        print(f"  {command.ljust(width)}  # {why}" if why else f"  {command}")
-    # Release 1.0 was never published, so replacing it is no breach of the frozen-release rule.
-    print("Release 1.0 holds the example text, so that the site builds at once. Before publishing,")
-    print(f"delete {release_dir} and release your own policy as 1.0 with")
-    print("`policypress release 1.0 --effective YYYY-MM-DD --class material --summary-en ... --summary-sv ...`.")
-    return 0
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    init = subparsers.add_parser(
-        "init",
-        help="start a new policy project in a new folder: mkdocs.yml, hooks, docs/ and an example policy",
-        description="Write a minimal project that builds at once: mkdocs.yml, the hooks, docs/ and an example "
-        "policy_data/ in English and Swedish, released as 1.0. The facts to replace are marked "
-        f"'{TODO}'. DIR must not exist or be empty.",
-    )
-    init.add_argument("directory", metavar="DIR", help="the new project's folder (new or empty)")
-    init.add_argument("--name", metavar="NAME", help=f'the organisation\'s legal name (default: "{DEFAULT_NAME}")')
-    init.add_argument(
-        "--effective", metavar="YYYY-MM-DD", help="the effective date of release 1.0 (default: today, or POLICY_DATE)"
-    )
-    init.set_defaults(run=_run)

@@ -25,6 +25,7 @@ from .model import (
     RightsFile,
     SectionsFile,
 )
+from .vocabulary import StorageType
 from .schema_errors import issues_from_validation
 from .yamlsource import YamlDocument, load_yaml
 
@@ -56,12 +57,14 @@ def display_path(path: Path) -> str:
 
 def _parse_file(data_dir: Path, spec: DataFile) -> tuple[YamlDocument, BaseModel | None]:
     path = data_dir / spec.name
-    doc = YamlDocument(file=display_path(path))
-    if not path.is_file():
-        doc.issues.append(DataIssue(doc.file, 0, 0, "", "file is missing"))
-        return doc, None
-    doc = load_yaml(path, doc.file)
+    doc = load_yaml(path, display_path(path))  # a missing, odd or oversized file is an issue here
     if doc.issues and doc.data is None:
+        return doc, None
+    if doc.empty:
+        required = [name for name, info in spec.model.model_fields.items() if info.is_required()]
+        doc.issues.append(
+            DataIssue(doc.file, 0, 0, "", f"the file is empty (only comments or blank lines); it needs: {', '.join(required)}")
+        )
         return doc, None
     data: Any = doc.data if doc.data is not None else {}
     try:
@@ -111,13 +114,25 @@ def _cross_references(docs: dict[str, YamlDocument], parsed: dict[str, Any]) -> 
                         )
                     )
 
+    if cookies is not None:
+        for name, cookie in cookies.cookies.items():
+            # The name pattern lets a storage key start with a path scope; a cookie has none.
+            if cookie.type is StorageType.COOKIE and "/" in name:
+                issues.append(
+                    docs["cookies.yaml"].issue(
+                        ("cookies", name),
+                        f"'{name}' is a cookie, and a cookie name cannot contain '/' "
+                        "(only a localStorage or sessionStorage key may start with a path scope)",
+                    )
+                )
+
     if sections is not None:
         placed: dict[GeneratedTable, tuple[Any, ...]] = {}
         for section_id, section in sections.sections.items():
             places = [((section_id,), section), *(((section_id, "subsections", sub_id), sub) for sub_id, sub in section.subsections.items())]
             for where, part in places:
                 for i, table in enumerate(part.tables):
-                    path = ("sections", *where, "tables", i)
+                    path: tuple[str | int, ...] = ("sections", *where, "tables", i)
                     if table in placed:
                         issues.append(
                             docs["sections.yaml"].issue(path, f"the '{table}' table is already shown in another section")

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from .countries import CountryCode
+from .dpv_purposes import DpvPurpose
 from .durations import DurationField
 from .i18n import Lang, NonEmptyStr, Text
 from .vocabulary import (
@@ -29,10 +30,16 @@ from .vocabulary import (
 )
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-COOKIE_NAME_PATTERN = r"^[^\s]+$"
+MAX_ID_CHARS = 64
+# A cookie name is an RFC 6265 token (ASCII, no separators, no controls), with '*' as a
+# wildcard. A storage key may start with a path scope such as Material's '/docs/.__consent';
+# '/' appears nowhere else and no scope segment starts with '.', so no '..' either.
+# ASCII only: bidi overrides (U+202A-U+202E, U+2066-U+2069) could make a name read as another.
+COOKIE_NAME_PATTERN = r"^(/([A-Za-z0-9_~-][A-Za-z0-9_.~-]*/)*)?[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+MAX_COOKIE_NAME_CHARS = 256
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-CookieName = Annotated[str, StringConstraints(pattern=COOKIE_NAME_PATTERN)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)]
+CookieName = Annotated[str, StringConstraints(pattern=COOKIE_NAME_PATTERN, max_length=MAX_COOKIE_NAME_CHARS)]
 
 
 class Model(BaseModel):
@@ -92,6 +99,11 @@ class Retention(Model):
 class ProcessingActivity(Model):
     name: Text
     purpose: Text
+    dpv_purpose: DpvPurpose | None = Field(
+        default=None,
+        description="The purpose in the W3C Data Privacy Vocabulary (DPV 2.3) that this purpose is, "
+        "such as dpv:DirectMarketing or dpv:CustomerCare; the JSON-LD states it (optional).",
+    )
     data_categories: tuple[DataCategory, ...] = ()
     source: DataSource
     recipients: tuple[Id, ...] = ()

@@ -9,12 +9,11 @@ holds the sha256 of every frozen data file: the paper traces back to the frozen 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -135,7 +134,7 @@ def print_pdf(html: str, footer: str, executable: Path) -> bytes:
         raise UsageError("policypress pdf needs Playwright for Python: install policypress's pinned requirements") from None
     blocked: list[str] = []
 
-    def offline(route) -> None:  # type: ignore[no-untyped-def]
+    def offline(route: Any) -> None:
         url = route.request.url
         if url.startswith(("about:", "data:")):
             route.continue_()
@@ -171,47 +170,3 @@ def print_pdf(html: str, footer: str, executable: Path) -> bytes:
     if blocked:  # the document is standalone: a request means something leaked into it
         print(f"policypress pdf: refused {len(blocked)} request(s), first {blocked[0]}", file=sys.stderr)
     return pdf
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: a failed print never leaves half a record behind."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise UsageError(f"-o {path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".policypress-pdf-", suffix=".pdf", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _pdf(args: argparse.Namespace) -> int:
-    lang = Lang(args.lang)
-    output = Path(args.output)
-    record = print_record(Path(args.data), args.version, lang)
-    executable = chromium_path()  # after the version check: an unknown version says so first
-    data = print_pdf(render_print_html(record), footer_template(record), executable)
-    _write(output, data)
-    what = "the draft" if record.draft else f"version {record.version}"
-    suffix = f"; {record.checksum_line}" if record.checksum else ""
-    print(f"wrote {output}: {what} in {lang.english_name}, {len(data)} bytes{suffix}", file=sys.stderr)
-    return EXIT_OK
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pdf = subparsers.add_parser(
-        "pdf",
-        help="print a release (or the draft) to PDF through headless Chromium, for the legal archive",
-        description="Print a release of the policy to an A4 PDF. The footer of every page shows the "
-        "version, the effective date, the sha256 of the release's manifest.yaml (which lists the "
-        "sha256 of every frozen data file) and the page number. Needs Debian's chromium "
-        "(/usr/bin/chromium, or POLICYPRESS_CHROMIUM); nothing is fetched from the network.",
-    )
-    pdf.add_argument("version", metavar="VERSION", help="a release such as 1.1, or 'draft'")
-    pdf.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
-    pdf.add_argument("-o", "--output", required=True, metavar="FILE", help="the PDF to write")
-    pdf.add_argument("--data", default="policy_data", metavar="DATA_DIR", help="default: policy_data")
-    pdf.set_defaults(run=_pdf)

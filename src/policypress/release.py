@@ -9,18 +9,21 @@ from pathlib import Path
 import yaml
 
 from .diff import diff_policies
-from .errors import PolicyPressError
+from .errors import DataError, PolicyPressError
 from .i18n import Text
 from .loader import DATA_FILES, display_path, load_policy
+from .seals import read_seals, write_seals
 from .versions import (
     MANIFEST,
     RELEASES_DIR,
+    VERSION_HINT,
     VERSION_PATTERN,
     Release,
     ReleaseClass,
     ReleaseManifest,
     load_history,
     sha256_file,
+    shown_version,
     version_key,
 )
 
@@ -55,7 +58,7 @@ def create_release(
     summary: Text,
 ) -> Release:
     if not VERSION_PATTERN.match(version):
-        raise ReleaseRefused(f"'{version}' is not a version: write MAJOR.MINOR such as 1.0 or 2.1 (or MAJOR.MINOR.PATCH)")
+        raise ReleaseRefused(f"'{shown_version(version)}' is not a version: {VERSION_HINT}")
     history = load_history(data_dir)
     existing = history.get(version)
     if existing is not None:
@@ -108,4 +111,42 @@ def create_release(
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _seal(releases_dir, {version: sha256_file(target / MANIFEST)})
     return Release(validated, target)
+
+
+def _seal(releases_dir: Path, new: dict[str, str]) -> None:
+    seals, issues = read_seals(releases_dir)
+    if issues:
+        raise DataError(issues)
+    seals.update(new)
+    write_seals(releases_dir, sorted(seals.items(), key=lambda item: version_key(item[0])))
+
+
+def seal_releases(data_dir: Path | str) -> list[str]:
+    """Seal the releases made before seals existed; return their versions (see seals.py).
+
+    Run once, after checking that each unsealed manifest is the one that was published
+    (e.g. against the tag or the live site): a seal vouches for whatever it finds.
+    Refuses (``DataError``) when the history is invalid for any reason but missing seals.
+    """
+    releases_dir = Path(data_dir) / RELEASES_DIR
+    seals, issues = read_seals(releases_dir)
+    if issues:
+        raise DataError(issues)
+    unsealed = {
+        folder.name: sha256_file(folder / MANIFEST)
+        for folder in sorted(releases_dir.iterdir() if releases_dir.is_dir() else [])
+        if folder.name not in seals and folder.is_dir() and not folder.is_symlink() and (folder / MANIFEST).is_file()
+        and not (folder / MANIFEST).is_symlink() and VERSION_PATTERN.match(folder.name)
+    }
+    if not unsealed:
+        return []
+    before = sorted(seals.items(), key=lambda item: version_key(item[0]))
+    _seal(releases_dir, unsealed)
+    try:
+        load_history(data_dir)  # everything else about the releases must hold already
+    except DataError:
+        write_seals(releases_dir, before)
+        raise
+    return sorted(unsealed, key=version_key)

@@ -9,9 +9,7 @@ keys, fixed indentation) so that the committed copies can be compared in a test.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,7 +56,7 @@ def _caseless(word: str) -> str:
 # Python (jsonschema) read alike: no named groups. A zero length passes here; check rejects it.
 DURATION_PATTERN = (
     rf"^\s*(?:{_caseless('session')}|{_caseless('persistent')}"
-    r"|P(?!$)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?)\s*$"
+    r"|P(?!$)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+S)?)?)\s*$"
 )
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -231,37 +229,3 @@ def stale_schemas(directory: Path) -> list[str]:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
     return stale
-
-
-def _run(args: argparse.Namespace) -> int:
-    directory = Path(args.output)
-    if args.output == str(DEFAULT_OUTPUT) and not directory.parent.is_dir():
-        # Not in a project folder: do not leave a stray policy_data/ behind.
-        raise UsageError(f"no {directory.parent}/ here: run in the project folder, or give --output DIR")
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{display_path(directory)}: not a folder")
-    if args.check:
-        stale = stale_schemas(directory)
-        for name in stale:
-            print(f"{display_path(directory / name)}: out of date; run `policypress schema`", file=sys.stderr)
-        return 1 if stale else 0
-    written = write_schemas(directory)
-    print(f"{display_path(directory)}: {len(SCHEMA_FILES)} schemas, {len(written)} written")
-    return 0
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    schema = subparsers.add_parser(
-        "schema",
-        help="write JSON Schemas of the data files, for editors that validate YAML as you type",
-        description="Write a JSON Schema for each data file and for a release's manifest.yaml, generated "
-        "from the same models as `policypress check`. A data file whose first line is "
-        "`# yaml-language-server: $schema=schema/NAME.schema.json` is then checked by the editor.",
-    )
-    schema.add_argument(
-        "--output", default=str(DEFAULT_OUTPUT), metavar="DIR", help=f"default: {DEFAULT_OUTPUT.as_posix()}"
-    )
-    schema.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 when a schema in DIR is missing or out of date"
-    )
-    schema.set_defaults(run=_run)

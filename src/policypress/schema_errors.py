@@ -70,6 +70,17 @@ def _choices(expected: str) -> str:
     return ", ".join(re.findall(r"'([^']*)'", expected)) or expected
 
 
+def _pattern_problem(pattern: object) -> str:
+    if pattern == ID_PATTERN:
+        return "is not a valid id: use lowercase letters, digits and '_', starting with a letter"
+    if pattern == COOKIE_NAME_PATTERN:
+        return (
+            "is not a valid cookie or storage-key name: use ASCII letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ "
+            "(no spaces, control or direction characters); '/' only in a leading path scope such as /docs/"
+        )
+    return f"does not match the pattern {pattern}"
+
+
 def _message(error: dict[str, Any], loc: PathKey, root: type[BaseModel], is_key: bool) -> str:
     kind = error["type"]
     value = error.get("input")
@@ -79,7 +90,9 @@ def _message(error: dict[str, Any], loc: PathKey, root: type[BaseModel], is_key:
         if kind == "enum":
             return f"{subject} is not one of {_choices(ctx.get('expected', ''))}"
         if kind == "string_pattern_mismatch":
-            return f"{subject} is not a valid id: use lowercase letters, digits and '_', starting with a letter"
+            return f"{subject} {_pattern_problem(ctx.get('pattern'))}"
+        if kind == "string_too_long":
+            return f"{subject} is too long: at most {ctx.get('max_length')} characters"
         return f"{subject}: {error['msg']}"
     if kind == "missing":
         key = loc[-1]
@@ -100,11 +113,9 @@ def _message(error: dict[str, Any], loc: PathKey, root: type[BaseModel], is_key:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch":
-        if ctx.get("pattern") == ID_PATTERN:
-            return f"'{value}' is not a valid id: use lowercase letters, digits and '_', starting with a letter"
-        if ctx.get("pattern") == COOKIE_NAME_PATTERN:
-            return f"'{value}' is not a valid cookie name: it may not contain spaces"
-        return f"'{value}' does not match the pattern {ctx.get('pattern')}"
+        return f"'{value}' {_pattern_problem(ctx.get('pattern'))}"
+    if kind == "string_too_long":
+        return f"too long: at most {ctx.get('max_length')} characters"
     if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
         return f"expected a mapping (key: value), got {describe(value)}"
     if kind in ("list_type", "tuple_type", "sequence_type"):
@@ -123,6 +134,6 @@ def issues_from_validation(exc: ValidationError, doc: YamlDocument, root: type[B
         is_key = "[key]" in loc
         if is_key:
             loc = loc[: loc.index("[key]")]
-        message = _message(error, loc, root, is_key)
+        message = _message(dict(error), loc, root, is_key)
         issues.append(doc.issue(loc, message, prefer_key=True))
     return issues

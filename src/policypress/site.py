@@ -7,12 +7,12 @@ The MkDocs hooks ask this module; another MkDocs-compatible builder could too.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import posixpath
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 
+from .escape import html
 from .i18n import DEFAULT_LANG, Lang
 from .versions import History
 
@@ -58,7 +58,7 @@ class GeneratedPage:
         The title is HTML-escaped here because MkDocs themes print page titles
         unescaped (in <title>, the navigation and the <h1>).
         """
-        return f'---\ntitle: "{_yaml_escape(html.escape(self.title))}"\n---\n'
+        return f'---\ntitle: "{_yaml_escape(str(html(self.title)))}"\n---\n'
 
 
 def _yaml_escape(value: str) -> str:

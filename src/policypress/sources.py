@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import yaml
-
 from .errors import DataIssue, UsageError
 from .loader import display_path
 from .model import Policy
+from .seals import walk
 from .site import DRAFT
 from .versions import MANIFEST, RELEASES_DIR, History, load_history
+from .yamlsource import load_yaml
 
 
 def resolve_side(history: History, spec: str) -> Policy:
@@ -68,14 +68,15 @@ def history_source(data_dir: Path, revision: str | None) -> Iterator[History]:
         yield load_history(data_dir)
         return
     with data_at_revision(data_dir, revision) as copy:
-        yield load_history(copy)
+        yield load_history(copy, before_seals=True)  # a revision may predate seals
 
 
 def frozen_changes(data_dir: Path, revision: str) -> list[DataIssue]:
-    """Released files that differ from ``revision``: a release, once merged, never changes.
+    """Paths of every release that existed at ``revision`` and differ now: added, removed or changed.
 
-    Its manifest's checksums catch an edited file, but not one edited together with
-    its checksum; comparing with the base branch catches both.
+    A release, once merged, never changes. Its manifest's checksums catch an edited file,
+    and the seal an edited manifest, but not a file edited together with its checksum and
+    seal; comparing every file byte for byte with the base branch catches that too.
     """
     issues: list[DataIssue] = []
     with data_at_revision(data_dir, revision) as before:
@@ -83,22 +84,32 @@ def frozen_changes(data_dir: Path, revision: str) -> list[DataIssue]:
         if not releases.is_dir():
             return issues
         for old_release in sorted(p for p in releases.iterdir() if p.is_dir()):
-            here = data_dir / RELEASES_DIR / old_release.name
-            for old_file in sorted(p for p in old_release.iterdir() if p.is_file()):
-                current = here / old_file.name
-                shown = display_path(current)
-                if not current.is_file():
-                    issues.append(DataIssue(shown, 0, 0, "", f"released in {old_release.name} at {revision} and deleted since"))
-                elif old_file.name == MANIFEST:
-                    if _manifest_files(current) != _manifest_files(old_file):
+            version = old_release.name
+            here = data_dir / RELEASES_DIR / version
+            old = {e.relative: e for e in walk(old_release) if e.kind == "file"}
+            new = {e.relative: e for e in walk(here)} if here.is_dir() and not here.is_symlink() else {}
+            for name in sorted(old.keys() | new.keys()):
+                shown = display_path(here / name)
+                if name not in new:
+                    issues.append(DataIssue(shown, 0, 0, "", f"released in {version} at {revision} and deleted since"))
+                elif name not in old:
+                    if new[name].kind != "folder" or not any(n.startswith(name + "/") for n in new):
+                        issues.append(
+                            DataIssue(shown, 0, 0, "", f"added to release {version} since {revision}, where it was already published")
+                        )
+                elif new[name].kind != "file":
+                    issues.append(DataIssue(shown, 0, 0, "", f"is no longer a plain file (it is a {new[name].kind}) since {revision}"))
+                elif new[name].path.read_bytes() != old[name].path.read_bytes():
+                    if name == MANIFEST and _manifest_files(new[name].path) != _manifest_files(old[name].path):
                         issues.append(DataIssue(shown, 0, 0, "files", f"checksums differ from {revision}: released files are frozen"))
-                elif current.read_bytes() != old_file.read_bytes():
-                    issues.append(
-                        DataIssue(shown, 0, 0, "", f"differs from {revision}, where release {old_release.name} was already published")
-                    )
+                    else:
+                        issues.append(
+                            DataIssue(shown, 0, 0, "", f"differs from {revision}, where release {version} was already published")
+                        )
     return issues
 
 
 def _manifest_files(path: Path) -> object:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # load_yaml, not yaml.safe_load: the manifest here is whatever the branch holds.
+    data = load_yaml(path, display_path(path)).data
     return data.get("files") if isinstance(data, dict) else None

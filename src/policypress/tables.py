@@ -75,7 +75,7 @@ def activities_table(policy: Policy, lang: Lang) -> Table:
                 ),
             )
         )
-    keys = ("activity", "purpose", "data", "source", "recipients", "legal_basis")
+    keys: tuple[str, ...] = ("activity", "purpose", "data", "source", "recipients", "legal_basis")
     if with_requirement:
         keys += ("requirement",)
     automated = policy.activities.automated_decision_making

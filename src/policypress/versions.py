@@ -10,7 +10,7 @@ in ``policy_data/`` itself is the draft of the next version.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,11 +25,19 @@ from .i18n import Text
 from .loader import DATA_FILES, display_path, load_policy
 from .model import Policy
 from .schema_errors import issues_from_validation
+from .seals import MANIFEST, SEALS, read_seals, release_files, sha256_file, verify_seal
 from .yamlsource import load_yaml
 
 RELEASES_DIR = "releases"
-MANIFEST = "manifest.yaml"
-VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)(\.(0|[1-9]\d*)){1,2}$")
+# Each part at most nine digits: a version is a name people read, and larger numbers would
+# only be typos (or an attempt to make int() of thousands of digits fail).
+VERSION_PATTERN = re.compile(r"^(0|[1-9]\d{0,8})(\.(0|[1-9]\d{0,8})){1,2}$")
+VERSION_HINT = "write MAJOR.MINOR such as 1.0 or 2.1 (or MAJOR.MINOR.PATCH), each part at most 9 digits"
+
+
+def shown_version(value: str) -> str:
+    """``value`` for a message: at most 40 characters, so a runaway argument stays one readable line."""
+    return value if len(value) <= 40 else value[:40] + "..."
 
 
 class ReleaseClass(StrEnum):
@@ -41,7 +49,7 @@ class ReleaseClass(StrEnum):
 
 def check_version(value: str) -> str:
     if not VERSION_PATTERN.match(value):
-        raise ValueError(f"'{value}' is not a version: write MAJOR.MINOR such as 1.0 or 2.1 (or MAJOR.MINOR.PATCH)")
+        raise ValueError(f"'{shown_version(value)}' is not a version: {VERSION_HINT}")
     return value
 
 
@@ -96,12 +104,10 @@ class Release:
         return load_policy(self.path)
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _read_manifest(release_dir: Path) -> tuple[ReleaseManifest | None, list[DataIssue]]:
     path = release_dir / MANIFEST
+    if path.is_symlink():
+        return None, [DataIssue(display_path(path), 0, 0, "", "is a symlink; a release holds plain files only")]
     doc = load_yaml(path, display_path(path)) if path.is_file() else None
     if doc is None:
         return None, [DataIssue(display_path(path), 0, 0, "", f"release '{release_dir.name}' has no {MANIFEST}")]
@@ -117,13 +123,13 @@ def _read_manifest(release_dir: Path) -> tuple[ReleaseManifest | None, list[Data
 
 
 def _verify_files(release_dir: Path, manifest: ReleaseManifest) -> list[DataIssue]:
-    """Every frozen file is present and unchanged, and nothing was added."""
-    issues = []
+    """Every frozen file is present and unchanged, nothing was added, and nothing is a symlink."""
     expected = {spec.name for spec in DATA_FILES}
     listed = set(manifest.files)
+    present, issues = release_files(release_dir, manifest.version)
+    present.discard(MANIFEST)
     for name in sorted(expected - listed):
         issues.append(DataIssue(display_path(release_dir / MANIFEST), 0, 0, f"files.{name}", "no checksum recorded"))
-    present = {p.name for p in release_dir.iterdir() if p.is_file() and p.name != MANIFEST}
     for name in sorted(present - listed):
         issues.append(
             DataIssue(
@@ -133,7 +139,9 @@ def _verify_files(release_dir: Path, manifest: ReleaseManifest) -> list[DataIssu
         )
     for name in sorted(listed):
         path = release_dir / name
-        if not path.is_file():
+        if name not in present:  # a symlink or folder of that name is reported above
+            if os.path.lexists(path):
+                continue
             issues.append(
                 DataIssue(display_path(path), 0, 0, "", f"file of release {manifest.version} is missing; released versions are frozen")
             )
@@ -184,23 +192,48 @@ class History:
         return load_policy(self.data_dir)
 
 
-def load_history(data_dir: Path | str) -> History:
-    """Read and verify every release. Raises ``DataError`` listing every problem found."""
+def load_history(data_dir: Path | str, *, before_seals: bool = False) -> History:
+    """Read and verify every release. Raises ``DataError`` listing every problem found.
+
+    ``before_seals``: the folder is an old git revision, from before releases were
+    sealed; when it has no ``SEALS`` at all, its releases need none (all else is checked).
+    """
     data_dir = Path(data_dir)
     releases_dir = data_dir / RELEASES_DIR
     releases: list[Release] = []
     issues: list[DataIssue] = []
-    if releases_dir.is_dir():
-        for release_dir in sorted(p for p in releases_dir.iterdir() if p.is_dir()):
+    if releases_dir.is_symlink():
+        issues.append(DataIssue(display_path(releases_dir), 0, 0, "", "is a symlink; releases must be a plain folder"))
+    elif releases_dir.is_dir():
+        seals, issues = read_seals(releases_dir)
+        folders: set[str] = set()
+        for release_dir in sorted(releases_dir.iterdir()):
+            if release_dir.name == SEALS:
+                continue
+            if release_dir.is_symlink() or not release_dir.is_dir():
+                kind = "a symlink" if release_dir.is_symlink() else "not a folder"
+                issues.append(
+                    DataIssue(display_path(release_dir), 0, 0, "",
+                              f"is {kind}; {RELEASES_DIR}/ holds only release folders and {SEALS}")
+                )
+                continue
             if not VERSION_PATTERN.match(release_dir.name):
                 issues.append(DataIssue(display_path(release_dir), 0, 0, "", "folder name is not a version such as 1.0"))
                 continue
+            folders.add(release_dir.name)
             manifest, problems = _read_manifest(release_dir)
             issues.extend(problems)
             if manifest is None:
                 continue
             issues.extend(_verify_files(release_dir, manifest))
+            if not (before_seals and not os.path.lexists(releases_dir / SEALS)):
+                issues.extend(verify_seal(release_dir, manifest.version, seals))
             releases.append(Release(manifest, release_dir))
+        for version in sorted(set(seals) - folders):
+            issues.append(
+                DataIssue(display_path(releases_dir / SEALS), 0, 0, "",
+                          f"release {version} is sealed but its folder is missing; released versions are never removed")
+            )
     releases.sort(key=lambda r: version_key(r.version))
     issues.extend(_check_sequence(releases))
     if issues:

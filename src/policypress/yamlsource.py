@@ -1,17 +1,25 @@
 """Reading YAML safely, with the position of every value kept for error messages.
 
-Three things PyYAML does not do on its own:
+What PyYAML does not do on its own, and this module does:
 - duplicate keys are an error (``safe_load`` silently keeps the last one, so
   a fact written twice would quietly lose one of its versions);
-- anchors and aliases may not expand beyond ``MAX_EXPANDED_NODES`` (a
-  "billion laughs" file is a few hundred bytes and expands to gigabytes);
 - only ``true``/``false`` are booleans and dates stay strings (YAML 1.1 would
-  read the country code ``NO`` as ``False`` and ``2025-01-01`` as a date).
+  read the country code ``NO`` as ``False`` and ``2025-01-01`` as a date);
+- only plain data: no tags at all (``!!binary``, ``!!python/object``, ``!custom``,
+  ``!!set``, even ``!!str``): text, numbers, true/false, lists and mappings;
+- limits, so that no file can hang or crash a build: ``MAX_FILE_BYTES`` per file,
+  ``MAX_DEPTH`` levels of nesting, ``MAX_EXPANDED_NODES`` values once anchors and
+  aliases are expanded ("billion laughs"), ``MAX_STRING_CHARS`` per text, and no
+  control characters (see ``FORBIDDEN_CHARS``), raw or written as escapes.
+Every problem becomes a ``DataIssue`` with file:line:column; nothing else escapes.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,22 +31,160 @@ from .errors import DataIssue
 
 # A real policy has a few thousand nodes; this leaves room for any honest use of anchors.
 MAX_EXPANDED_NODES = 100_000
+# The real files are under 40 KiB; 2 MiB is fifty times that and still parses in seconds.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# The real data nests 6 levels deep; PyYAML's composer recurses and dies near 300.
+MAX_DEPTH = 64
+# The longest real text is about 1,000 characters.
+MAX_STRING_CHARS = 100_000
+# Numbers in policy data are small; a bigger one is a mistake (and Python refuses to
+# print integers of more than 4,300 digits, which would crash an error message).
+MAX_INTEGER = 2**63 - 1
+# Beyond this many problems in one file the rest are counted, not listed.
+MAX_ISSUES_PER_FILE = 20
+
+# Unicode category Cc except tab, line feed and carriage return (NUL, the C0 and C1
+# controls, DEL and NEL), the line and paragraph separators (YAML and editors disagree
+# on whether they end a line, so line numbers would lie) and the two non-characters
+# PyYAML refuses. None of them belongs in a privacy policy.
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 PathKey = tuple[str | int, ...]
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_VALUE_TAG = "tag:yaml.org,2002:value"  # a lone '=' would otherwise be an unconstructable tag
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def char_name(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A limit was exceeded: reading stops, with the place (and data path) where it happened."""
+
+    path = ""
 
 
 class _PolicyLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and no implicit dates."""
+    """SafeLoader with YAML 1.2 booleans, no implicit dates, no tags, and the limits above.
+
+    The checks run while composing (one pass, no second parse): each node's expanded
+    size and depth are computed from its children's, which are always composed first,
+    so even a chain of aliases is measured without recursing through it.
+    """
+
+    def __init__(self, stream: str, file: str) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.problems: list[DataIssue] = []
+        self._path: list[str | int] = []  # where the node being composed sits
+        self._open = 0  # nodes being composed around the current one
+        self._composed = 0
+        self._measure: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded size, depth)
+
+    def _problem(self, mark: Any, message: str) -> None:
+        where = format_path(tuple(self._path))
+        self.problems.append(DataIssue(self.file, mark.line + 1, mark.column + 1, where, message))
+
+    def _refuse(self, mark: Any, message: str) -> _Refused:
+        refused = _Refused(None, None, message, mark)
+        refused.path = format_path(tuple(self._path))
+        return refused
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        # The composer passes a value's key node as ``index`` (None for the key itself).
+        pushed = isinstance(index, (ScalarNode, int)) and parent is not None
+        if pushed:
+            self._path.append(index.value if isinstance(index, ScalarNode) else index)
+        try:
+            event = self.peek_event()
+            if not isinstance(event, yaml.AliasEvent):
+                self._check_event(event)
+            self._open += 1
+            try:
+                node: Node = super().compose_node(parent, index)  # type: ignore[assignment]  # never None here
+            finally:
+                self._open -= 1
+            self._measure_node(node)
+        finally:
+            if pushed:
+                self._path.pop()
+        return node
+
+    def _check_event(self, event: yaml.events.Event) -> None:
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            self._problem(
+                event.start_mark,
+                f"the tag '{shown}' is not allowed: policy data is plain text, numbers, true/false, "
+                "lists and mappings (put text in quotes instead of tagging it)",
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) and self._open >= MAX_DEPTH:
+            raise self._refuse(event.start_mark, f"nested more than {MAX_DEPTH} levels deep; refusing to read further")
+        self._composed += 1
+        if self._composed > MAX_EXPANDED_NODES:
+            raise self._refuse(event.start_mark, f"more than {MAX_EXPANDED_NODES:,} values; refusing to read further")
+        if isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > MAX_STRING_CHARS:
+                self._problem(
+                    event.start_mark,
+                    f"a text of {len(event.value):,} characters; the limit is {MAX_STRING_CHARS:,}",
+                )
+            bad = FORBIDDEN_CHARS.search(event.value)
+            if bad:
+                self._problem(
+                    event.start_mark,
+                    f"contains the control character {char_name(bad.group())} (written as an escape); "
+                    "remove it",
+                )
+
+    def _measure_node(self, node: Node) -> None:
+        if isinstance(node, ScalarNode):
+            self._measure[id(node)] = (1, 0)
+            return
+        children: list[Node] = (
+            [part for pair in node.value for part in pair] if isinstance(node, MappingNode) else list(node.value)
+        )
+        size, depth = 1, 0
+        for child in children:
+            measured = self._measure.get(id(child))
+            if measured is None:  # an alias to a mapping or list that is still open
+                raise self._refuse(node.start_mark, "an alias refers to a value that contains it (a structure without end)")
+            size += measured[0]
+            depth = max(depth, measured[1])
+        depth += 1
+        if size > MAX_EXPANDED_NODES:
+            # Reported for the whole document, at its start: the blow-up is the file's, not one key's.
+            raise _Refused(
+                None, None,
+                f"anchors and aliases expand to more than {MAX_EXPANDED_NODES:,} values; "
+                "refusing to read it (write the data out instead of nesting aliases)",
+                yaml.Mark(self.file, 0, 0, 0, "", 0),
+            )
+        if depth > MAX_DEPTH:
+            raise self._refuse(node.start_mark, f"anchors and aliases nest values more than {MAX_DEPTH} levels deep")
+        self._measure[id(node)] = (size, depth)
+
+    def construct_bounded_int(self, node: ScalarNode) -> int:
+        try:
+            value = int(self.construct_yaml_int(node))
+        except ValueError:
+            value = MAX_INTEGER + 1
+        if abs(value) > MAX_INTEGER:
+            shown = node.value if len(node.value) <= 20 else node.value[:17] + "..."
+            raise _Refused(None, None, f"the number {shown} is too large (the limit is {MAX_INTEGER:,})", node.start_mark)
+        return value
 
 
 _PolicyLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG, _VALUE_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _PolicyLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_PolicyLoader.add_constructor(_INT_TAG, _PolicyLoader.construct_bounded_int)
 
 
 @dataclass(frozen=True)
@@ -56,6 +202,7 @@ class YamlDocument:
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
     issues: list[DataIssue] = field(default_factory=list)
+    empty: bool = False  # nothing but comments and blank lines
 
     def position(self, path: PathKey, *, prefer_key: bool = True) -> Position:
         """The position of ``path``, or of its nearest ancestor that exists.
@@ -94,27 +241,6 @@ def _pos(mark: yaml.Mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
-def _expanded_size(node: Node, memo: dict[int, int]) -> int:
-    """Number of nodes ``node`` stands for once every alias is expanded."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = MAX_EXPANDED_NODES + 1  # a node that contains itself is treated as too large
-    size = 1
-    if isinstance(node, MappingNode):
-        for k, v in node.value:
-            size += _expanded_size(k, memo) + _expanded_size(v, memo)
-            if size > MAX_EXPANDED_NODES:
-                break
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            size += _expanded_size(item, memo)
-            if size > MAX_EXPANDED_NODES:
-                break
-    memo[key] = size
-    return size
-
-
 def _index(node: Node, path: PathKey, doc: YamlDocument) -> None:
     doc.values[path] = _pos(node.start_mark)
     if isinstance(node, MappingNode):
@@ -122,7 +248,7 @@ def _index(node: Node, path: PathKey, doc: YamlDocument) -> None:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
-            key = key_node.value if isinstance(key_node, ScalarNode) else repr(key_node)
+            key = key_node.value if isinstance(key_node, ScalarNode) else "<a mapping or list as key>"
             where = _pos(key_node.start_mark)
             if key in first_seen:
                 doc.issues.append(
@@ -144,35 +270,95 @@ def _index(node: Node, path: PathKey, doc: YamlDocument) -> None:
             _index(item, path + (i,), doc)
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_source(path: Path, display_name: str) -> tuple[str | None, list[DataIssue]]:
+    """The text of one data file, or the reasons it cannot be read as one.
+
+    The file's kind and size are checked before it is opened: a FIFO would block the
+    read forever and a symlink to ``/dev/zero`` would never end.
+    """
+
+    def whole_file(message: str) -> tuple[None, list[DataIssue]]:
+        return None, [DataIssue(display_name, 0, 0, "", message)]
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return whole_file("file is missing")
+    except OSError as exc:
+        return whole_file(f"cannot be read: {exc.strerror}")
+    if stat.S_ISDIR(info.st_mode):
+        return whole_file("is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        return whole_file("is not a regular file (a device, pipe or socket); policy data must be a plain file")
+    if info.st_size > MAX_FILE_BYTES:
+        return whole_file(f"is {info.st_size:,} bytes; the limit for a data file is {MAX_FILE_BYTES:,} bytes (2 MiB)")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # it may have grown since stat
+    except OSError as exc:
+        return whole_file(f"cannot be read: {exc.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return whole_file(f"is larger than the limit for a data file, {MAX_FILE_BYTES:,} bytes (2 MiB)")
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                          (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if raw.startswith(bom):
+            return whole_file(f"is {encoding} text; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8", "replace")
+        line, column = _line_col(before, len(before))
+        return None, [DataIssue(display_name, line, column, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark is harmless
+    issues: list[DataIssue] = []
+    for found in FORBIDDEN_CHARS.finditer(text):
+        if len(issues) == MAX_ISSUES_PER_FILE:
+            rest = len(FORBIDDEN_CHARS.findall(text, found.start()))
+            issues.append(DataIssue(display_name, 0, 0, "", f"and {rest:,} more control characters"))
+            break
+        line, column = _line_col(text, found.start())
+        issues.append(
+            DataIssue(display_name, line, column, "", f"contains the control character {char_name(found.group())}; remove it")
+        )
+    return (None, issues) if issues else (text, [])
+
+
+def _capped(problems: list[DataIssue], file: str) -> list[DataIssue]:
+    if len(problems) <= MAX_ISSUES_PER_FILE:
+        return problems
+    more = len(problems) - MAX_ISSUES_PER_FILE
+    return [*problems[:MAX_ISSUES_PER_FILE], DataIssue(file, 0, 0, "", f"and {more:,} more problems of the same kinds")]
+
+
 def load_yaml(path: Path, display_name: str) -> YamlDocument:
     """Parse one file. Problems are collected in ``issues``; ``data`` is None when unusable."""
     doc = YamlDocument(file=display_name)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        doc.issues.append(DataIssue(display_name, 0, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    source, doc.issues = read_source(path, display_name)
+    if source is None:
         return doc
-    loader = _PolicyLoader(source)
+    loader = _PolicyLoader(source, display_name)
     try:
         node = loader.get_single_node()
-        if node is None:
+        if loader.problems:
+            doc.issues.extend(_capped(loader.problems, display_name))
             return doc
-        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            doc.issues.append(
-                DataIssue(
-                    display_name,
-                    1,
-                    1,
-                    "",
-                    f"anchors and aliases expand to more than {MAX_EXPANDED_NODES:,} values; "
-                    "refusing to read it (write the data out instead of nesting aliases)",
-                )
-            )
+        if node is None:
+            doc.empty = True
             return doc
         _index(node, (), doc)
         # With duplicate keys the data is still constructed, so that every other
         # problem is reported in the same run; the duplicates keep the load failing.
         doc.data = loader.construct_document(node)
+    except _Refused as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        doc.issues = [*_capped(loader.problems, display_name), DataIssue(display_name, line, column, exc.path, str(exc.problem))]
+        doc.data = None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)

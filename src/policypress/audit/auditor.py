@@ -50,7 +50,7 @@ def _discover(browser: Any, base_url: str, timing: Timing) -> list[str]:
         visitor.use(PhaseRecord(Scenario.BEFORE_CONSENT, Phase.NO_CONSENT, checked=False), site.label(""))
         if visitor.goto("") is not None:
             return [""]
-        hrefs: list[str] = [h for h in visitor.page.evaluate(LINKS) if isinstance(h, str)]
+        hrefs = visitor.links(LINKS)
     finally:
         visitor.close()
     return same_origin_pages(base_url, hrefs, limit=10_000)
@@ -118,6 +118,8 @@ def audit_site(
     if max_pages < 1:
         raise UsageError("the number of pages to visit (--max-pages) must be at least 1")
     timing = timing or Timing()
+    if not timing.page_timeout > 0:
+        raise UsageError(f"the time limit per page (--page-timeout) must be more than 0 seconds, not {timing.page_timeout:g}")
     answers = standins if isinstance(standins, StandIns) else StandIns(standins)
     signatures = signatures or load_signatures()
     classifier = Classifier(policy, signatures)

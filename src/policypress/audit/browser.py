@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import AuditTimeout, UsageError
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # The same switches as the test suite's browser (tests/conftest.py): nothing of Chromium's own
@@ -32,6 +32,30 @@ AUDIT_ARGS = (
     # caught by their requests and their frames' storage.)
     "--disable-features=ImprovedCookieControls",
 )
+
+
+# Every context we open: a banner that fades in is measured (contrast, axe) once it is drawn, not halfway.
+CONTEXT_OPTIONS: dict[str, Any] = {"reduced_motion": "reduce"}
+# Every animation and transition that can end has ended. Material's banner keeps its CSS animations
+# (0.25 s and 0.5 s) under reduced motion, so the wait is what makes a measurement exact; one that
+# never ends (a spinner, iterations: Infinity) is left out. Paused ones do not change either.
+ANIMATIONS_DONE = """() => document.getAnimations().every((a) => {
+  if (a.playState !== "running" && !a.pending) return true;
+  const t = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : null;
+  return !!t && t.iterations === Infinity && a.playState === "running";
+})"""
+STILL_TIMEOUT_MS = 10_000
+
+
+def wait_until_still(page: Any, timeout_ms: float = STILL_TIMEOUT_MS) -> None:
+    """Return once the page's finite animations and transitions have finished; ``AuditTimeout`` if they
+    have not within ``timeout_ms`` (the timeout is kept by Playwright's driver, so a busy page cannot stall it)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.wait_for_function(ANIMATIONS_DONE, timeout=timeout_ms)
+    except PlaywrightError:
+        raise AuditTimeout(page.url, timeout_ms / 1000, "its animations were still running", verb="did not settle") from None
 
 
 def chromium_path() -> Path:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TextIO
 
+from ..escape import terminal
 from .findings import AuditFinding, AuditReport
 from .scenarios import Scenario
 
@@ -35,7 +36,9 @@ class TextProgress:
 def _indent(text: str, first: str, rest: str) -> str:
     """Wrap each line of ``text`` after ``first`` (then ``rest``); lines that start with a space stay as they are."""
     lines: list[str] = []
-    for logical in text.splitlines():
+    # Only our own "\n" breaks lines; every other line break or control character
+    # (from a scanned page or the data) is shown escaped (escape.terminal).
+    for logical in (terminal(part) for part in text.split("\n")):
         if logical.startswith(" "):  # a YAML line to copy: never wrapped
             lines.append(logical)
             continue
@@ -46,13 +49,13 @@ def _indent(text: str, first: str, rest: str) -> str:
 def _title(finding: AuditFinding) -> str:
     where = f" {finding.page}" if finding.page else ""
     subject = f"  {finding.subject}" if finding.subject else ""
-    return f"{finding.severity.value}[{finding.rule.value}] {finding.scenario}{where}{subject}"
+    return terminal(f"{finding.severity.value}[{finding.rule.value}] {finding.scenario}{where}{subject}")
 
 
 def format_finding(finding: AuditFinding) -> str:
     parts = [_title(finding), _indent(finding.message, "  ", "  ")]
     if finding.pages_count > 1:
-        others = ", ".join(finding.other_pages[:3])
+        others = terminal(", ".join(finding.other_pages[:3]))
         more = ", ..." if finding.pages_count - 1 > 3 else ""
         count = finding.pages_count - 1
         parts.append(f"  (and {count} other page{'s' if count != 1 else ''}: {others}{more})")
@@ -89,7 +92,8 @@ def summary(report: AuditReport) -> str:
             lines.append(f"  {'':<21} left in place by the withdrawal, not written again: {left}")
         for note in scenario.notes:
             lines.append(f"  {'':<21} note: {note}")
-    return "\n".join(lines)
+    # Each entry is one line: names stored by the audited site are shown escaped.
+    return "\n".join(terminal(line) for line in lines)
 
 
 def render_text(report: AuditReport) -> str:

@@ -62,12 +62,13 @@ class ScenarioRunner:
         for page in self.site.pages:
             label = self.site.label(page)
             visitor.use(record, label)
-            problem = visitor.goto(page)
-            if problem is not None:
-                result.page_errors.append((label, problem))
-            else:
-                record.pages.append(label)
-                visitor.look(record, label)
+            with visitor.step(page):  # one budget for the visit: loading, settling, looking
+                problem = visitor.goto(page)
+                if problem is not None:
+                    result.page_errors.append((label, problem))
+                else:
+                    record.pages.append(label)
+                    visitor.look(record, label)
             result.pages_visited += 1
             self.done += 1
             if self.progress is not None:

@@ -17,6 +17,7 @@ from ..vocabulary import StorageType
 from .observations import PhaseRecord, StoredItem, ThirdPartyRequest
 from .standins import StandIns
 from .target import LOCAL_HOSTS, SitePages
+from .watchdog import BUSY, Watchdog, probe_busy
 
 # Everything but http(s) to this machine; matched inside the browser, so local requests cost nothing.
 NOT_LOCAL = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost)(?:[:/?#]|$))")
@@ -46,20 +47,36 @@ REMOVE_KEYS = """([local, session]) => {
 }"""
 
 
+# Chromium's words when nothing listens on the port: the site is not served there at all.
+CONNECTION_FAILED = ("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_ADDRESS_UNREACHABLE", "ERR_EMPTY_RESPONSE")
+
+
 @dataclass(frozen=True)
 class Timing:
-    """How long to wait for a page to settle: no request for ``quiet_ms``, at most ``max_ms``."""
+    """How long to wait for a page to settle: no request for ``quiet_ms``, at most ``max_ms``.
+
+    ``page_timeout`` (seconds) bounds each visit of a page in a scenario (loading, settling,
+    looking) and each click on the banner; a page that overruns it ends the audit (``AuditTimeout``).
+    """
 
     quiet_ms: int = 300
     max_ms: int = 5000
-    navigation_timeout_ms: int = 15000
+    page_timeout: float = 20.0
+
+
+def _is_timeout(exc: Exception) -> bool:
+    return "Timeout" in type(exc).__name__ or "Timeout" in str(exc)
 
 
 class Visitor:
     """A fresh context and its one tab; ``close()`` ends it."""
 
     def __init__(self, browser: Any, site: SitePages, standins: StandIns, timing: Timing, *, gpc: bool = False) -> None:
-        options: dict[str, Any] = {"service_workers": "block"}  # a service worker's fetches would bypass the route
+        options: dict[str, Any] = {
+            "service_workers": "block",  # a service worker's fetches would bypass the route
+            # Banners fade in; with reduced motion (and the wait for animations) nothing is half-drawn.
+            "reduced_motion": "reduce",
+        }
         if gpc:
             options["extra_http_headers"] = {"Sec-GPC": "1"}
         self.context = browser.new_context(**options)
@@ -70,11 +87,13 @@ class Visitor:
         self.timing = timing
         self.record: PhaseRecord | None = None
         self.label = ""
-        self._inflight = 0
+        self._pending: dict[Any, str] = {}  # request → its URL, until it finishes or fails
         self._last_activity = time.monotonic()
+        self.watchdog = Watchdog(self.context, timing.page_timeout)
         self.context.route(NOT_LOCAL, self._route)
         self.context.route_web_socket(NOT_LOCAL_SOCKET, self._socket)
-        self.context.set_default_navigation_timeout(timing.navigation_timeout_ms)
+        # A backstop for any call not given the budget's remainder explicitly.
+        self.context.set_default_timeout(timing.page_timeout * 1000)
         self.page = self.context.new_page()
         self.page.on("request", self._started)
         self.page.on("requestfinished", self._ended)
@@ -116,50 +135,99 @@ class Visitor:
         if self.record is not None:
             self.record.add_request(ThirdPartyRequest(socket.url, "websocket", "blocked"), self.label)
 
-    def _started(self, _request: Any) -> None:
-        self._inflight += 1
+    def _started(self, request: Any) -> None:
+        self._pending[request] = request.url
         self._touch()
 
-    def _ended(self, _request: Any) -> None:
-        self._inflight = max(0, self._inflight - 1)
+    def _ended(self, request: Any) -> None:
+        self._pending.pop(request, None)
         self._touch()
 
     def _touch(self) -> None:
         self._last_activity = time.monotonic()
 
     def settle(self) -> None:
-        """Wait until nothing has been requested or navigated for a while (trackers load late)."""
+        """Wait until nothing has been requested or navigated for a while (trackers load late).
+
+        The state awaited is a quiet period of our own measure, which Playwright cannot wait for:
+        the short waits let it deliver the request events. Half the budget's remainder at most,
+        so that looking at the page still fits in it.
+        """
         quiet = self.timing.quiet_ms / 1000
-        deadline = time.monotonic() + self.timing.max_ms / 1000
+        longest = min(self.timing.max_ms, self.watchdog.remaining_ms() / 2) / 1000
+        deadline = time.monotonic() + longest
         step = max(10, min(50, self.timing.quiet_ms // 3))
         while time.monotonic() < deadline:
             self.page.wait_for_timeout(step)
-            if self._inflight == 0 and time.monotonic() - self._last_activity >= quiet:
+            if not self._pending and time.monotonic() - self._last_activity >= quiet:
                 return
+
+    def step(self, page: str) -> Any:
+        """``with visitor.step(page):`` the calls inside share one budget of ``page_timeout``."""
+        return self.watchdog.step(self.site.url(page))
 
     # --- pages --------------------------------------------------------------------------------
 
     def goto(self, page: str) -> str | None:
-        """Load ``page`` and let it settle; what went wrong, or None."""
+        """Load ``page`` and let it settle; what went wrong, or None.
+
+        Raises ``AuditTimeout`` when the page does not load within the budget: its main thread
+        busy, a request it waits for never answered, or a server that accepts and never answers.
+        """
         from playwright.sync_api import Error as PlaywrightError
 
         url = self.site.url(page)
-        problem: str | None = None
-        for _attempt in range(2):
-            try:
-                response = self.page.goto(url, wait_until="load")
-            except PlaywrightError as exc:
-                # A reload the banner started may still be under way; one more try.
-                problem = str(exc).strip().splitlines()[0]
-                self.settle()
-                continue
-            problem = f"HTTP {response.status}" if response is not None and response.status >= 400 else None
-            break
-        self.settle()
+        with self.watchdog.step(url):
+            problem: str | None = None
+            for _attempt in range(2):
+                try:
+                    # "commit": the answer has begun. Loading is awaited apart, to tell why it never ends.
+                    response = self.page.goto(url, wait_until="commit", timeout=self.watchdog.remaining_ms())
+                except PlaywrightError as exc:
+                    if _is_timeout(exc):
+                        raise self.watchdog.timeout(
+                            url, "the server accepted the connection but sent no answer", verb="did not answer"
+                        ) from None
+                    problem = str(exc).strip().splitlines()[0]
+                    if any(code in problem for code in CONNECTION_FAILED):
+                        return f"nothing is served there ({problem})"
+                    # A reload the banner started may still be under way; one more try.
+                    self.settle()
+                    continue
+                problem = f"HTTP {response.status}" if response is not None and response.status >= 400 else None
+                self._wait_loaded(url)
+                break
+            self.settle()
         return problem
+
+    def _wait_loaded(self, url: str) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            self.page.wait_for_load_state("load", timeout=self.watchdog.remaining_ms())
+        except PlaywrightError as exc:
+            if not _is_timeout(exc):
+                raise
+            if probe_busy(self.page):
+                raise self.watchdog.timeout(url, BUSY) from None
+            waiting = [u for u in self._pending.values() if u != url]
+            reason = (
+                f"the request for {waiting[0]} was still unanswered" if waiting
+                else "its load event never came"
+            )
+            raise self.watchdog.timeout(url, reason, verb="did not finish loading") from None
 
     def look(self, record: PhaseRecord, page: str) -> list[StoredItem]:
         """Record every cookie of the context and every storage key of every frame of the tab."""
+        with self.watchdog.step(self.page.url):  # frame.evaluate waits for as long as a script runs
+            return self._look(record, page)
+
+    def links(self, script: str) -> list[str]:
+        """The hrefs ``script`` finds in the page."""
+        with self.watchdog.step(self.page.url):
+            return [h for h in self.page.evaluate(script) if isinstance(h, str)]
+
+    def _look(self, record: PhaseRecord, page: str) -> list[StoredItem]:
         from playwright.sync_api import Error as PlaywrightError
 
         now = time.time()
@@ -193,18 +261,22 @@ class Visitor:
         from playwright.sync_api import Error as PlaywrightError
 
         locator = self.page.locator(selector).filter(visible=True).first
-        try:
-            locator.wait_for(state="visible", timeout=timeout_ms)
-            locator.click(timeout=timeout_ms)
-        except PlaywrightError as exc:
-            if "Timeout" in type(exc).__name__ or "Timeout" in str(exc):
+        with self.watchdog.step(self.page.url):
+            try:
+                locator.wait_for(state="visible", timeout=min(timeout_ms, self.watchdog.remaining_ms()))
+                locator.click(timeout=self.watchdog.remaining_ms())
+            except PlaywrightError as exc:
+                if not _is_timeout(exc):
+                    return f"could not click {selector}: {str(exc).strip().splitlines()[0]}"
+                if probe_busy(self.page):
+                    raise self.watchdog.timeout(self.page.url, BUSY) from None
                 return f"nothing matching {selector} became visible within {timeout_ms / 1000:g} s"
-            return f"could not click {selector}: {str(exc).strip().splitlines()[0]}"
-        self.settle()
+            self.settle()
         return None
 
     def go_to_hash(self, fragment: str) -> None:
-        self.page.evaluate("(fragment) => { location.hash = fragment; }", fragment)
+        with self.watchdog.step(self.page.url):
+            self.page.evaluate("(fragment) => { location.hash = fragment; }", fragment)
 
     def remove(self, items: Iterable[StoredItem]) -> None:
         """Delete these cookies and storage keys, as a visitor clearing them would (the marker check)."""
@@ -221,10 +293,11 @@ class Visitor:
                 (local if item.type is StorageType.LOCAL_STORAGE else session).append(item.name)
         if not storage:
             return
-        for frame in self.page.frames:
-            host = (urlsplit(frame.url).hostname or "").lower()
-            if host in storage and not frame.is_detached():
-                try:
-                    frame.evaluate(REMOVE_KEYS, list(storage[host]))
-                except PlaywrightError:
-                    pass  # a frame that refuses its storage to us refuses it to the check as well
+        with self.watchdog.step(self.page.url):
+            for frame in self.page.frames:
+                host = (urlsplit(frame.url).hostname or "").lower()
+                if host in storage and not frame.is_detached():
+                    try:
+                        frame.evaluate(REMOVE_KEYS, list(storage[host]))
+                    except PlaywrightError:
+                        pass  # a frame that refuses its storage to us refuses it to the check as well

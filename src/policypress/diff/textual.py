@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from html import escape as html_escape
 
+from ..escape import markdown, terminal
 from ..i18n import Lang
 from .describe import ChangeDescription, Subject
 from .labels import counted, summary, word
@@ -19,19 +19,14 @@ from .model import PolicyDiff
 from .prose import Op, ParagraphDiff, Segment, SectionDiff, Status
 from .views import LanguageView, language_view
 
-# Control characters in the data must not reach a terminal, where an escape
-# sequence could rewrite what the reviewer sees.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACE = re.compile(r"\s+")
-# Characters that start Markdown formatting anywhere in a line.
-_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
-# ... and at the start of a line: headings, lists, quotes, setext underlines.
-_MD_LINE_START = re.compile(r"^(\s*)([#+=>-]|\d+[.)])")
 
 
 def clean(value: str) -> str:
-    """One line of safe text: control characters replaced, whitespace runs made one space."""
-    return _SPACE.sub(" ", _CONTROL.sub("\ufffd", value))
+    """One line of safe text: whitespace runs (line breaks included) made one space, then
+    control and bidi characters shown escaped (``escape.terminal``), so no value from
+    the data can rewrite the terminal or start a line (a CI workflow command)."""
+    return terminal(_SPACE.sub(" ", value))
 
 
 def _header(diff: PolicyDiff, old_label: str, new_label: str, lang: Lang) -> tuple[str, str]:
@@ -161,9 +156,8 @@ def render_text(diff: PolicyDiff, old_label: str, new_label: str, langs: Sequenc
 
 
 def md(value: str) -> str:
-    """Text from the data as Markdown that shows exactly that text."""
-    escaped = _MD_INLINE.sub(r"\\\1", html_escape(clean(value), quote=False))
-    return _MD_LINE_START.sub(r"\1\\\2", escaped)
+    """Text from the data as Markdown that shows exactly that text (``escape.markdown``)."""
+    return markdown(clean(value))
 
 
 def md_segments(segments: Sequence[Segment]) -> str:
@@ -183,7 +177,8 @@ def md_segments(segments: Sequence[Segment]) -> str:
 
 
 def _md_code(value: str) -> str:
-    if "`" in value:
+    if any(ch in value for ch in "`<>&"):
+        # Not a code span: GitHub would still show a tag in one, raw, to anyone copying it.
         return md(value)
     # A | ends a table cell even inside a code span in GitHub's tables.
     return f"`{clean(value).replace('|', chr(92) + '|')}`"

@@ -24,6 +24,7 @@ class Rule(StrEnum):
     BEFORE_CONSENT = "before-consent"  # a vendor that needs consent loads before the visitor gives it
     DECLARED_NOT_OBSERVED = "declared-not-observed"  # in cookies.yaml, but nothing in the pages sets it
     UNKNOWN_THIRD_PARTY = "unknown-third-party"  # a script or frame from a host no signature knows
+    SKIPPED_FILE = "skipped-file"  # a page or file not read: not a regular file, outside the folder, too big
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Each of the site's own scripts and stylesheets is read once, however many pages load it.
 Everything found is recorded as a sighting with its place (folder, page, line, element),
-for the comparison with the declarations to report.
+for the comparison with the declarations to report. Files are read only through
+``reading.read_bytes`` (regular files inside the folder, capped); those it refuses are
+reported as ``skipped-file`` warnings.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..escape import terminal
 from ..vocabulary import StorageType
+from .findings import Finding, Rule, Severity
 from .gating import Gate
 from .javascript import css_urls, line_at, storage_writes
 from .matchers import CompiledDetector, Matchers, parse_url
 from .page import LocalFile, parse_page, snippet
+from .reading import MAX_PAGE_BYTES, SkippedFile, TooLarge, decode_html, decode_text, read_bytes
 from .signatures import UrlKind
 
 PAGE_SUFFIXES = (".html", ".htm")
@@ -62,6 +67,14 @@ class StrangerSighting:
     gate: Gate
 
 
+@dataclass(frozen=True)
+class SkippedSighting:
+    """A page or file of the site that was not read, and why."""
+
+    place: Place
+    reason: str
+
+
 @dataclass
 class Observations:
     """Everything seen in every scanned folder."""
@@ -73,6 +86,7 @@ class Observations:
     strangers: list[StrangerSighting] = field(default_factory=list)
     # The consent managers present on each page, keyed by (folder, page): fixes use their syntax.
     managers: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    skipped: list[SkippedSighting] = field(default_factory=list)
 
 
 def html_pages(folder: Path) -> list[Path]:
@@ -95,6 +109,7 @@ class _SiteFiles:
     def __init__(self, folder: Path, matchers: Matchers) -> None:
         self._folder = folder.resolve()
         self._matchers = matchers
+        self.skipped: list[tuple[str, str]] = []  # (file inside the folder, why it was not read)
         self._scripts: dict[str, tuple[str, _ScriptFile] | None] = {}
         self._styles: dict[str, tuple[str, list[tuple[str, int]]] | None] = {}
 
@@ -103,8 +118,9 @@ class _SiteFiles:
         # wget keeps a query in the file name ("app.js?v=3"), or writes it with @ (--restrict-file-names=windows).
         candidates = [plain] + ([f"{plain}?{query}", f"{plain}@{query}"] if query else [])
         for candidate in candidates:
-            path = (self._folder / candidate.lstrip("/")).resolve()
-            if path.is_relative_to(self._folder) and path.is_file() and path.stat().st_size <= MAX_ASSET_BYTES:
+            # Lexically only: a symlink is judged (and followed or refused) by read_bytes.
+            path = Path(os.path.normpath(self._folder / candidate.lstrip("/")))
+            if path.is_relative_to(self._folder) and os.path.lexists(path) and not path.is_dir():
                 return path
         return None
 
@@ -112,7 +128,14 @@ class _SiteFiles:
         path = self._resolve(site_path)
         if path is None:
             return None
-        return path.relative_to(self._folder).as_posix(), path.read_text(encoding="utf-8", errors="replace")
+        try:
+            data = read_bytes(path, self._folder, MAX_ASSET_BYTES)
+        except TooLarge:
+            return None  # a bundled library: not the site's own code, not reported
+        except SkippedFile as exc:
+            self.skipped.append((path.relative_to(self._folder).as_posix(), str(exc)))
+            return None
+        return path.resolve().relative_to(self._folder).as_posix(), decode_text(data)
 
     def script(self, site_path: str) -> tuple[str, _ScriptFile] | None:
         if site_path not in self._scripts:
@@ -146,12 +169,19 @@ def scan_folder(
     on_page: Callable[[], None] | None = None,
 ) -> None:
     files = _SiteFiles(folder, matchers)
+    root = folder.resolve()
     # A script's writes are reported once, at the file, whichever pages load it.
     reported_scripts: set[str] = set()
     into.folders.append(display)
     for path in pages:
         page = path.relative_to(folder).as_posix()
-        html = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            html = decode_html(read_bytes(path, root, MAX_PAGE_BYTES))
+        except SkippedFile as exc:
+            into.skipped.append(SkippedSighting(Place(display, page, None, None), str(exc)))
+            if on_page is not None:
+                on_page()
+            continue
         found = parse_page(matchers, page, html)
         into.pages_scanned += 1
         managers = {hit.compiled.vendor_id for hit in found.hits if hit.compiled.vendor.consent_manager}
@@ -171,6 +201,22 @@ def scan_folder(
             _own_style(files, matchers, local, display, page, into)
         if on_page is not None:
             on_page()
+    into.skipped.extend(SkippedSighting(Place(display, name, None, None), why) for name, why in files.skipped)
+
+
+def skipped_findings(observations: Observations) -> list[Finding]:
+    """A warning for each file the scan did not read: what it did not see may be a tracker."""
+    return [
+        Finding(
+            rule=Rule.SKIPPED_FILE,
+            severity=Severity.WARNING,
+            message=f"{terminal(skipped.place.page)} was not scanned: {skipped.reason}.",
+            fix="Make it a regular file inside the scanned folder (a copy, not a link to elsewhere), or remove it.",
+            folder=skipped.place.folder,
+            page=skipped.place.page,
+        )
+        for skipped in observations.skipped
+    ]
 
 
 def _own_script(

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TextIO
 
+from ..escape import terminal
 from .findings import Finding, ScanReport
 
 # Below this many pages a scan takes a blink; no progress is shown.
@@ -40,13 +41,15 @@ class TextProgress:
 
 def _title(finding: Finding) -> str:
     subject = " ".join(part for part in (finding.vendor_name, f"'{finding.key}'" if finding.key else None) if part)
-    return f"{finding.severity.value}[{finding.rule.value}] {finding.location}" + (f"  {subject}" if subject else "")
+    return terminal(f"{finding.severity.value}[{finding.rule.value}] {finding.location}" + (f"  {subject}" if subject else ""))
 
 
 def _indent(text: str, first: str, rest: str) -> str:
     """Wrap each line of ``text``; the first line after ``first``, all others after ``rest``."""
     lines: list[str] = []
-    for logical in text.splitlines():
+    # Only our own "\n" breaks lines; every other line break or control character
+    # (from a scanned page or the data) is shown escaped (escape.terminal).
+    for logical in (terminal(part) for part in text.split("\n")):
         if logical.startswith(" "):  # preformatted, such as a YAML line to copy: never wrapped
             lines.append(logical)
             continue
@@ -57,11 +60,11 @@ def _indent(text: str, first: str, rest: str) -> str:
 def format_finding(finding: Finding) -> str:
     parts = [_title(finding)]
     if finding.element:
-        parts.append(f"  | {finding.element}")
+        parts.append(f"  | {terminal(finding.element)}")
     parts.append(_indent(finding.message, "  ", "  "))
     if finding.pages_count > 1:
         others = finding.pages_count - 1
-        such_as = ", ".join(finding.other_pages[:3])
+        such_as = terminal(", ".join(finding.other_pages[:3]))
         more = ", ..." if others > 3 else ""
         parts.append(f"  (and {others} other page{'s' if others != 1 else ''}: {such_as}{more})")
     parts.append(_indent(finding.fix, "  fix: ", "       "))
@@ -70,14 +73,14 @@ def format_finding(finding: Finding) -> str:
 
 def summary(report: ScanReport) -> str:
     errors, warnings = len(report.errors), len(report.warnings)
-    folders = ", ".join(report.folders)
+    folders = terminal(", ".join(report.folders))
     noun = "page" if report.pages_scanned == 1 else "pages"
     line = (
         f"scanned {report.pages_scanned} {noun} in {folders}: "
         f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     )
     if report.vendors_seen:
-        seen = ", ".join(f"{vendor} ({count})" for vendor, count in report.vendors_seen.items())
+        seen = terminal(", ".join(f"{vendor} ({count})" for vendor, count in report.vendors_seen.items()))
         line += f"\nvendors seen (pages): {seen}"
     return line
 

@@ -10,8 +10,8 @@ from ..loader import display_path
 from ..model import Policy
 from ..yamlsource import load_yaml
 from .compare import compare
-from .findings import ScanReport
-from .folder import Observations, html_pages, scan_folder
+from .findings import ScanReport, report_order
+from .folder import Observations, html_pages, scan_folder, skipped_findings
 from .matchers import compile_signatures
 from .signatures import Signatures, load_signatures
 
@@ -84,6 +84,7 @@ def scan_site(
         data_folder=display_path(data_dir) if data_dir is not None else None,
         declaration_lines=declaration_lines(data_dir) if data_dir is not None else {},
     )
+    findings = sorted([*findings, *skipped_findings(observations)], key=report_order)
     vendors_seen: dict[str, set[tuple[str, str]]] = {}
     for sighting in observations.vendors:
         vendors_seen.setdefault(sighting.vendor_id, set()).add((sighting.place.folder, sighting.place.page))

@@ -1,0 +1,65 @@
+"""The ``policypress`` command: one click group, one module per subcommand.
+
+Nothing below this package parses arguments or prints: the commands here turn
+options into typed calls of the library and its results into lines and files.
+Exit codes: 0 ok, 1 findings, 2 bad input or usage (see ``errors``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from .. import __version__
+from .errors import PROG, BrokenPipe, Interrupted, run
+
+__all__ = ["main", "cli"]
+
+
+class _Group(click.Group):
+    """Commands listed in the order they are added (the order of the README), not sorted."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Shield these from click's own handling (see errors.BrokenPipe), so main maps them.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise BrokenPipe() from None
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    help="A privacy policy kept as data, built into a bilingual site.",
+)
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+def cli() -> None:
+    pass
+
+
+def _add_commands() -> None:
+    from . import (
+        a11y, audit, check, diff, export, export_consent, init, lint, pdf, release, scan, schema, versions,
+    )
+
+    for module in (
+        check, release, versions, diff, export_consent, scan, audit, schema, init, lint, export, pdf, a11y,
+    ):
+        cli.add_command(module.command)
+
+
+_add_commands()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return run(lambda: cli.main(args, prog_name=PROG, standalone_mode=False))

@@ -1,0 +1,68 @@
+"""``policypress scan``: the static scan on the command line.
+
+Exit codes, as for the other commands: 0 no errors (warnings allowed), 1 findings that are
+errors, 2 bad input (a missing folder, invalid policy data or signatures).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .options import data_option, format_option
+
+DEFAULT_SITE = "site"
+
+
+@click.command(
+    "scan",
+    short_help="check the built site's pages and scripts against the declared cookies",
+    help="Read every HTML page of the built site (and of other folders of pages, such as a wget mirror of "
+    "another site) and report trackers and storage that are undeclared, declared with the wrong "
+    f"category, loaded before consent, or declared but never seen. SITE_DIR: the built site "
+    f"(default: {DEFAULT_SITE}, unless --pages is given).",
+)
+@click.argument("site_dir", required=False, type=click.Path(path_type=Path), metavar="[SITE_DIR]")
+@click.option(
+    "--pages", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+    help="another folder of HTML pages to check against the same declarations (repeatable)",
+)
+@data_option
+@format_option(("text", "json"), default="text")
+@click.option("--strict", is_flag=True, help="a declaration that nothing sets is an error")
+@click.option("--junit", type=click.Path(path_type=Path), metavar="FILE", help="also write the findings as JUnit XML")
+@click.option(
+    "--signatures", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+    help="a tracker signatures file of your own, added to the shipped ones (same id: yours wins)",
+)
+def command(
+    site_dir: Path | None, pages: tuple[Path, ...], data_dir: Path, fmt: str, strict: bool,
+    junit: Path | None, signatures: tuple[Path, ...],
+) -> int:
+    from ..loader import load_policy
+    from ..outputs import write_output
+    from ..scan.report import TextProgress, render_json, render_junit, render_text
+    from ..scan.scanner import scan_site
+    from ..scan.signatures import load_signatures
+
+    # Without SITE_DIR, scan the built site, unless the user asked for other folders only.
+    if site_dir is None and not pages:
+        site_dir = Path(DEFAULT_SITE)
+    policy = load_policy(data_dir)
+    loaded = load_signatures(list(signatures))
+    progress = TextProgress(sys.stderr) if fmt == "text" else None
+    report = scan_site(
+        site_dir,
+        policy,
+        extra_pages=list(pages),
+        strict=strict,
+        progress=progress,
+        signatures=loaded,
+        data_dir=data_dir,
+    )
+    if junit is not None:
+        write_output(junit, render_junit(report), option="--junit", make_folder=True)
+    sys.stdout.write(render_json(report) if fmt == "json" else render_text(report))
+    return report.exit_code

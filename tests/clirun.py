@@ -1,0 +1,54 @@
+"""Calling the command line in-process: ``policypress.cli.main([...])`` with captured output.
+
+A test module imports the ``cli`` fixture (``from clirun import cli  # noqa: F401``) and calls
+``cli("check", "--data", "policy_data", cwd=tmp_path)``; the result unpacks as
+``(code, out, err)`` and also answers ``returncode``/``stdout``/``stderr`` like a finished
+subprocess, so assertions read the same either way. The working directory and the
+environment are changed through ``monkeypatch`` only, so tests stay independent (xdist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from policypress.cli import main
+
+
+class CliResult(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+    @property
+    def returncode(self) -> int:
+        return self.code
+
+    @property
+    def stdout(self) -> str:
+        return self.out
+
+    @property
+    def stderr(self) -> str:
+        return self.err
+
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()  # drop whatever the test printed before
+        code = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
