@@ -17,7 +17,7 @@ from policypress.audit.target import check_local_url, folder_pages, normalise_pa
 from policypress.audit.wording import suggest_duration
 from policypress.errors import UsageError
 from policypress.loader import load_policy
-from policypress.scan.signatures import load_signatures
+from policypress.trackers.signatures import load_signatures
 from policypress.vocabulary import StorageType
 
 STANDINS = ROOT / "tests" / "fixtures" / "standins"

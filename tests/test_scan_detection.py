@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from policypress.scan.javascript import storage_writes
-from policypress.scan.matchers import compile_signatures, parse_url
-from policypress.scan.names import names_overlap, parse_name
+from policypress.trackers.matching import compile_signatures, parse_url
+from policypress.trackers.names import names_overlap, parse_name
 from policypress.scan.page import parse_page
-from policypress.scan.signatures import load_signatures
+from policypress.trackers.signatures import load_signatures
 from policypress.vocabulary import CookieCategory
 
 SIGNATURES = load_signatures()

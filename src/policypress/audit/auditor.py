@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..model import Policy
-from ..scan.signatures import Signatures, load_signatures
+from ..trackers.signatures import Signatures, load_signatures
 from ..vocabulary import StorageType
 from .banner import MATERIAL, BannerConfig
 from .browser import launched

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from ..model import CookieDeclaration, Policy
 from ..vocabulary import CookieCategory
-from ..scan.matchers import Matchers, compile_signatures, parse_url
-from ..scan.names import names_overlap, parse_name
-from ..scan.signatures import Signatures, StorageEntry, UrlKind, Vendor
+from ..trackers.matching import Matchers, compile_signatures, parse_url
+from ..trackers.names import names_overlap, parse_name
+from ..trackers.signatures import Signatures, StorageEntry, UrlKind, Vendor
 from .observations import StoredItem
 
 # Hosts that serve many unrelated things: knowing the host says nothing about the vendor.

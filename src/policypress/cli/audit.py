@@ -82,7 +82,7 @@ def command(
     from ..audit.target import is_url
     from ..loader import load_policy
     from ..outputs import write_output
-    from ..scan.signatures import load_signatures
+    from ..trackers.signatures import load_signatures
 
     where: str | Path = target if is_url(target) else Path(target)
     policy = load_policy(data_dir)

@@ -45,7 +45,7 @@ def command(
     from ..outputs import write_output
     from ..scan.report import TextProgress, render_json, render_junit, render_text
     from ..scan.scanner import scan_site
-    from ..scan.signatures import load_signatures
+    from ..trackers.signatures import load_signatures
 
     # Without SITE_DIR, scan the built site, unless the user asked for other folders only.
     if site_dir is None and not pages:

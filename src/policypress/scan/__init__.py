@@ -2,7 +2,7 @@
 
 ``scan_site(site_dir, policy)`` reads every HTML page with the standard library's HTML
 parser, finds the vendors the pages load (from the tracker signatures shipped in
-``policypress/data/signatures.yaml``) and the storage keys the site's own code writes, and
+``policypress/trackers/data/*.yaml``) and the storage keys the site's own code writes, and
 reports what is undeclared, declared with the wrong category, loaded before consent, or
 declared but never seen.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .findings import Finding, Rule, ScanReport, Severity
 from .scanner import scan_site
-from .signatures import SignatureError, Signatures, load_signatures
+from ..trackers.signatures import SignatureError, Signatures, load_signatures
 
 __all__ = [
     "Finding",

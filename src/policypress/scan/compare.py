@@ -21,8 +21,8 @@ from .findings import MAX_OTHER_PAGES, Finding, Rule, Severity, report_order
 from .fixes import MATERIAL_ANALYTICS_FIX, declaration_snippet, hold_embed, hold_script, provider_for
 from .folder import Observations, Place, VendorSighting
 from .gating import MATERIAL_UNGUARDED
-from .names import NamePattern, names_overlap, parse_name
-from .signatures import Signatures, StorageEntry, Vendor
+from ..trackers.names import NamePattern, names_overlap, parse_name
+from ..trackers.signatures import Signatures, StorageEntry, Vendor
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..consent import consent_key
 from ..model import Policy
 from ..vocabulary import CookieCategory
-from .signatures import StorageEntry, Vendor
+from ..trackers.signatures import StorageEntry, Vendor
 
 # Each manager's name for our categories.
 _COOKIEBOT = {"analytics": "statistics", "marketing": "marketing", "preferences": "preferences"}

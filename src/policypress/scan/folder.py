@@ -19,10 +19,10 @@ from ..vocabulary import StorageType
 from .findings import Finding, Rule, Severity
 from .gating import Gate
 from .javascript import css_urls, line_at, storage_writes
-from .matchers import CompiledDetector, Matchers, parse_url
+from ..trackers.matching import CompiledDetector, Matchers, parse_url
 from .page import LocalFile, parse_page, snippet
 from .reading import MAX_PAGE_BYTES, SkippedFile, TooLarge, decode_html, decode_text, read_bytes
-from .signatures import UrlKind
+from ..trackers.signatures import UrlKind
 
 PAGE_SUFFIXES = (".html", ".htm")
 # Bigger files are not the site's own code but bundled libraries; reading them is slow and finds nothing.

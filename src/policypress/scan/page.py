@@ -24,8 +24,8 @@ from .gating import (
     script_gate,
 )
 from .javascript import css_urls, line_at, storage_writes
-from .matchers import CompiledDetector, Matchers, ParsedUrl, parse_url
-from .signatures import UrlKind
+from ..trackers.matching import CompiledDetector, Matchers, ParsedUrl, parse_url
+from ..trackers.signatures import UrlKind
 
 _LINK_RELS = frozenset({"stylesheet", "preload", "preconnect", "prefetch", "modulepreload"})
 _SNIPPET = 160

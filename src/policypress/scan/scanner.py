@@ -12,8 +12,8 @@ from ..yamlsource import load_yaml
 from .compare import compare
 from .findings import ScanReport, report_order
 from .folder import Observations, html_pages, scan_folder, skipped_findings
-from .matchers import compile_signatures
-from .signatures import Signatures, load_signatures
+from ..trackers.matching import compile_signatures
+from ..trackers.signatures import Signatures, load_signatures
 
 Progress = Callable[[int, int], None]
 

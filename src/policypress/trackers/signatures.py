@@ -1,7 +1,8 @@
 """The tracker signatures: their schema, and loading them with errors that point into the file.
 
-The signatures ship in the package (``policypress/data/signatures.yaml``); a user may add
-files of their own (``--signatures FILE``) whose vendors replace shipped ones of the same id.
+The signatures ship in the package as YAML files in ``policypress/trackers/data/`` (one per
+group of vendors, read in name order; an id may appear in only one of them); a user may add files
+of their own (``--signatures FILE``) whose vendors replace shipped ones of the same id.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from ..vocabulary import CookieCategory, Party, StorageType
 from ..yamlsource import load_yaml
 from .names import NamePattern, parse_name
 
-PACKAGED = "signatures.yaml"
+PACKAGED = "trackers/data"
 
 
 class SignatureError(PolicyPressError):
@@ -226,12 +227,23 @@ def _read(path: Path, display: str) -> SignaturesFile:
 
 def load_signatures(extra_files: Sequence[Path] = ()) -> Signatures:
     """The packaged signatures, then each extra file in turn (a vendor id given again replaces the earlier one)."""
-    packaged = resources.files("policypress") / "data" / PACKAGED
+    packaged = resources.files("policypress").joinpath("trackers", "data")
     vendors: dict[str, Vendor] = {}
     sources: list[str] = []
-    with resources.as_file(packaged) as path:
-        vendors.update(_read(path, f"policypress/data/{PACKAGED}").vendors)
-        sources.append(f"policypress/data/{PACKAGED}")
+    issues: list[DataIssue] = []
+    for entry in sorted((e for e in packaged.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name):
+        display = f"policypress/{PACKAGED}/{entry.name}"
+        with resources.as_file(entry) as path:
+            shipped = _read(path, display).vendors
+        # Shipped files are split by kind of vendor only for reading; an id is defined once.
+        issues.extend(
+            DataIssue(display, 0, 0, f"vendors.{vid}", "this vendor id is already defined in another shipped file")
+            for vid in shipped if vid in vendors
+        )
+        vendors.update(shipped)
+        sources.append(display)
+    if issues:
+        raise SignatureError(issues)
     for extra in extra_files:
         display = display_path(Path(extra))
         vendors.update(_read(Path(extra), display).vendors)
