@@ -214,3 +214,22 @@ def test_odd_ids_are_refused(data, key):
     (line,) = errors(data)
     assert line.startswith("policy_data/controller.yaml:2:3: controller.id: ")
     assert "is not a valid id" in line or "too long: at most 64 characters" in line
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>x</script>", "vbscript:x"])
+def test_a_website_that_would_run_code_is_a_data_error(data, url):
+    controller = data / "controller.yaml"
+    text = controller.read_text(encoding="utf-8")
+    controller.write_text(text.rstrip("\n") + f'\n  website: "{url}"\n', encoding="utf-8")
+    assert any(
+        line.startswith("policy_data/controller.yaml:") and "controller.website: a web address must be an http, "
+        "https or mailto URL (or relative)" in line
+        for line in errors(data)
+    ), errors(data)
+
+
+def test_an_https_website_is_accepted(data):
+    controller = data / "controller.yaml"
+    text = controller.read_text(encoding="utf-8")
+    controller.write_text(text.rstrip("\n") + '\n  website: "https://example.org/"\n', encoding="utf-8")
+    assert load_policy(data).controller.website == "https://example.org/"

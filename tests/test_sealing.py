@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from clirun import cli  # noqa: F401
 from conftest import ROOT
 from policypress.errors import DataError
 from policypress.i18n import Text
@@ -144,12 +145,22 @@ def test_releases_from_before_seals_are_sealed_once(data):
     (data / "releases" / "SEALS").unlink()
     assert problems(data) == [
         "policy_data/releases/1.0/manifest.yaml: release 1.0 is not sealed in policy_data/releases/SEALS; "
-        "`policypress release` seals every release (see 'Releases are sealed' in the README for releases "
-        "made before seals existed)"
+        "`policypress release` seals every release (a release made before seals existed is sealed once with "
+        "`policypress seal`, after checking it)"
     ]
     assert seal_releases(data) == ["1.0"]
     assert [r.version for r in load_history(data).releases] == ["1.0"]
     assert seal_releases(data) == []
+
+
+def test_the_seal_command_seals_once_and_then_says_so(data, cli):
+    (data / "releases" / "SEALS").unlink()
+    code, out, err = cli("seal", "--data", str(data))
+    assert (code, err) == (0, "")
+    assert out == "sealed 1.0 in policy_data/releases/SEALS: commit it\n"
+    assert [r.version for r in load_history(data).releases] == ["1.0"]
+    code, out, _ = cli("seal", "--data", str(data))
+    assert (code, out) == (0, "every release is sealed already (policy_data/releases/SEALS)\n")
 
 
 def test_sealing_refuses_a_tampered_history_and_writes_nothing(data):

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from .countries import CountryCode
 from .dpv_purposes import DpvPurpose
 from .durations import DurationField
+from .escape import UnsafeURL, safe_url
 from .i18n import Lang, NonEmptyStr, Text
 from .vocabulary import (
     CookieCategory,
@@ -40,6 +41,19 @@ MAX_COOKIE_NAME_CHARS = 256
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)]
 CookieName = Annotated[str, StringConstraints(pattern=COOKIE_NAME_PATTERN, max_length=MAX_COOKIE_NAME_CHARS)]
+
+
+def _web_url(value: str) -> str:
+    # The pages and feeds link these: a `javascript:` or `data:` URL would run in the reader's browser.
+    if not value:
+        return value
+    try:
+        return safe_url(value)
+    except UnsafeURL:
+        raise ValueError("a web address must be an http, https or mailto URL (or relative)") from None
+
+
+WebURL = Annotated[str, AfterValidator(_web_url)]
 
 
 class Model(BaseModel):
@@ -72,7 +86,7 @@ class Controller(Model):
     address: str = ""
     email: str = ""
     phone: str = ""
-    website: str = ""
+    website: WebURL = Field("", description="the controller's website, linked from the pages (http, https or mailto)")
     dpo: DataProtectionOfficer | None = None
 
 
@@ -183,7 +197,7 @@ class SupervisoryAuthority(Model):
     """Where a complaint can be lodged (Art. 13(2)(d)), e.g. Integritetsskyddsmyndigheten."""
 
     name: Text
-    website: str = ""
+    website: WebURL = Field("", description="the authority's website, linked from the pages (http, https or mailto)")
 
 
 class RightsFile(Model):

@@ -86,7 +86,7 @@ def verify_seal(release_dir: Path, version: str, seals: dict[str, str]) -> list[
             DataIssue(
                 display_path(manifest), 0, 0, "",
                 f"release {version} is not sealed in {seals_file}; `policypress release` seals every release "
-                "(see 'Releases are sealed' in the README for releases made before seals existed)",
+                "(a release made before seals existed is sealed once with `policypress seal`, after checking it)",
             )
         ]
     if manifest.is_file() and sha256_file(manifest) != seals[version]:

@@ -47,11 +47,11 @@ def cli() -> None:
 
 def _add_commands() -> None:
     from . import (
-        a11y, audit, check, diff, export, export_consent, init, lint, pdf, release, scan, schema, versions,
+        a11y, audit, check, diff, export, export_consent, init, lint, pdf, release, scan, schema, seal, versions,
     )
 
     for module in (
-        check, release, versions, diff, export_consent, scan, audit, schema, init, lint, export, pdf, a11y,
+        check, release, seal, versions, diff, export_consent, scan, audit, schema, init, lint, export, pdf, a11y,
     ):
         cli.add_command(module.command)
 
