@@ -117,7 +117,8 @@ CASES: dict[str, Case] = {
         ("--scenario", "before-consent"),
         frozenset({
             ("audit-before-consent", "before-consent", "www.youtube.com/embed/M7lc1UVf-VE"),
-            ("audit-before-consent", "before-consent", "yt-remote-device-id"),
+            # No source we may use confirms this key as YouTube's, so it is an undeclared key of
+            # the player's frame (www.youtube.com), not a YouTube key before consent.
             ("audit-undeclared", "before-consent", "yt-remote-device-id"),
         }),
         1,
@@ -247,7 +248,7 @@ def test_no_request_left_the_machine(runs: dict[str, Run]) -> None:
     for name, run in runs.items():
         for scenario in run.report["scenarios"]:
             for request in scenario["requests"]:
-                assert request["answered"] in ("stand-in", "blocked"), (name, request)
+                assert request["answered"] in ("stand-in", "blocked", "local copy"), (name, request)
                 assert not request["url"].startswith(("http://127.0.0.1", "http://localhost")), (name, request)
 
 

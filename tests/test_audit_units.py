@@ -136,7 +136,10 @@ def test_vendor_of_a_request(classifier: Classifier) -> None:
     assert youtube is not None and youtube.vendor_id == "youtube"
     assert classifier.vendor_of_url("https://tracker.example.test/p.gif") is None
     # A host that serves everything says nothing about the vendor.
-    assert classifier.vendor_of_url("https://cdn.jsdelivr.net/npm/some-library/dist/lib.js") is None
+    assert classifier.vendor_of_url("https://s3.amazonaws.com/some-bucket/dist/lib.js") is None
+    # jsDelivr itself has a signature (it receives the visitor's IP address): necessary, whatever it serves.
+    cdn = classifier.vendor_of_url("https://cdn.jsdelivr.net/npm/some-library/dist/lib.js")
+    assert cdn is not None and cdn.vendor_id == "jsdelivr" and cdn.necessary
 
 
 def test_vendor_of_a_cookie_prefers_one_the_page_loaded(classifier: Classifier) -> None:

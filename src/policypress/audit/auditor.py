@@ -12,12 +12,15 @@ from ..errors import UsageError
 from ..model import Policy
 from ..trackers.signatures import Signatures, load_signatures
 from ..vocabulary import StorageType
+from .autoconsent import find_autoconsent
 from .banner import MATERIAL, BannerConfig
+from .cdn import find_libraries
 from .browser import launched
 from .checks import Checker
 from .classify import Classifier
-from .findings import AuditReport, ScenarioSummary, SeenCookie, SeenRequest, SeenStorage
+from .findings import AuditReport, ScenarioSummary, SeenCookie, SeenRequest, SeenStorage, report_order
 from .observations import PhaseRecord, ScenarioRun, StoredItem
+from .managers import not_exercised_findings
 from .runner import Progress, ScenarioRunner, visits_per_scenario
 from .scenarios import ALL, Phase, Scenario
 from .session import Timing, Visitor
@@ -146,6 +149,7 @@ def audit_site(
             browser=chromium, site=site, banner=banner, standins=answers, timing=timing, is_optional=optional,
             banner_expected=classifier.has_optional_declarations, progress=progress,
             planned=sum(visits_per_scenario(s, len(site.pages)) for s in chosen),
+            libraries=find_libraries(), autoconsent=find_autoconsent(),
         )
         runs = [runner.run(scenario) for scenario in chosen]
     if not any(record.pages for run in runs for record in run.records):
@@ -155,6 +159,7 @@ def audit_site(
             f"{shown}: no page could be loaded ({problems[0] if problems else 'no pages'}); is the site served there?"
         )
     findings = Checker(policy, classifier, banner_name=banner.name).run(runs)
+    findings = sorted(findings + not_exercised_findings(runs), key=report_order)
     return AuditReport(
         target=shown, base_url=base_url, pages=[site.label(p) for p in site.pages], findings=findings,
         scenarios=_summaries(runs), pages_skipped=site.skipped, seconds=time.perf_counter() - started,

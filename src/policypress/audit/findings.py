@@ -29,6 +29,7 @@ class AuditRule(StrEnum):
     BANNER = "audit-banner"  # the banner could not be answered, so the scenario could not run as meant
     UNKNOWN_HOST = "audit-unknown-host"  # a request to a host that no tracker signature knows
     PAGE_ERROR = "audit-page-error"  # a page did not load
+    NOT_EXERCISED = "audit-not-exercised"  # a hosted consent manager cannot run offline: the live audit answers it
 
 
 # Storage checks first, then declarations, then the rest: the order of a report.

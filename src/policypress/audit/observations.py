@@ -99,6 +99,7 @@ class ScenarioRun:
     scenario: Scenario
     records: list[PhaseRecord] = field(default_factory=list)
     banner_problems: list[tuple[str, str]] = field(default_factory=list)  # (page, what went wrong)
+    not_exercised: list[tuple[str, str]] = field(default_factory=list)  # (page, why): a manager that cannot run here
     page_errors: list[tuple[str, str]] = field(default_factory=list)
     left_behind: list[StoredItem] = field(default_factory=list)
     pages_visited: int = 0

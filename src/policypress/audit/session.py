@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..vocabulary import StorageType
+from .autoconsent import Autoconsent, AutoconsentDriver
+from .cdn import ConsentLibraries
 from .observations import PhaseRecord, StoredItem, ThirdPartyRequest
 from .standins import StandIns
 from .target import LOCAL_HOSTS, SitePages
@@ -22,6 +24,12 @@ from .watchdog import BUSY, Watchdog, probe_busy
 # Everything but http(s) to this machine; matched inside the browser, so local requests cost nothing.
 NOT_LOCAL = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost)(?:[:/?#]|$))")
 NOT_LOCAL_SOCKET = re.compile(r"^(?!wss?://(?:127\.0\.0\.1|localhost)(?:[:/?#]|$))")
+
+# Consent managers keep their banner from bots, and navigator.webdriver (true under Playwright) says "bot"
+# to them (CookieConsent v3's hideFromBots, on by default): the audit visits as a person would.
+NOT_A_BOT_SCRIPT = (
+    "Object.defineProperty(Navigator.prototype, 'webdriver', {get: () => false, configurable: true});"
+)
 
 GPC_SCRIPT = (
     "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', "
@@ -71,7 +79,9 @@ def _is_timeout(exc: Exception) -> bool:
 class Visitor:
     """A fresh context and its one tab; ``close()`` ends it."""
 
-    def __init__(self, browser: Any, site: SitePages, standins: StandIns, timing: Timing, *, gpc: bool = False) -> None:
+    def __init__(self, browser: Any, site: SitePages, standins: StandIns, timing: Timing, *, gpc: bool = False,
+                 libraries: ConsentLibraries | None = None, autoconsent: Autoconsent | None = None,
+                 detect_ms: int = 5000) -> None:
         options: dict[str, Any] = {
             "service_workers": "block",  # a service worker's fetches would bypass the route
             # Banners fade in; with reduced motion (and the wait for animations) nothing is half-drawn.
@@ -80,10 +90,12 @@ class Visitor:
         if gpc:
             options["extra_http_headers"] = {"Sec-GPC": "1"}
         self.context = browser.new_context(**options)
+        self.context.add_init_script(NOT_A_BOT_SCRIPT)
         if gpc:
             self.context.add_init_script(GPC_SCRIPT)
         self.site = site
         self.standins = standins
+        self.libraries = libraries
         self.timing = timing
         self.record: PhaseRecord | None = None
         self.label = ""
@@ -94,6 +106,8 @@ class Visitor:
         self.context.route_web_socket(NOT_LOCAL_SOCKET, self._socket)
         # A backstop for any call not given the budget's remainder explicitly.
         self.context.set_default_timeout(timing.page_timeout * 1000)
+        # Before the page: autoconsent's script runs in every frame of every document from the start.
+        self.autoconsent = AutoconsentDriver(self.context, autoconsent, detect_ms) if autoconsent else None
         self.page = self.context.new_page()
         self.page.on("request", self._started)
         self.page.on("requestfinished", self._ended)
@@ -117,6 +131,16 @@ class Visitor:
         try:
             if host in LOCAL_HOSTS:  # https to this machine, say: it stays here
                 route.continue_()
+                return
+            library = self.libraries.find(request.url) if self.libraries else None
+            if library is not None:  # the real open-source consent manager, from the locked copy
+                if self.record is not None:
+                    self.record.add_request(ThirdPartyRequest(request.url, request.resource_type, "local copy"),
+                                            self.label)
+                    if library.note:
+                        self.record.note(library.note)
+                route.fulfill(status=200, body=library.body,
+                              headers={"content-type": library.content_type, "access-control-allow-origin": "*"})
                 return
             standin = self.standins.find(request.url)
             answered = "stand-in" if standin is not None else "blocked"
@@ -273,6 +297,15 @@ class Visitor:
                 return f"nothing matching {selector} became visible within {timeout_ms / 1000:g} s"
             self.settle()
         return None
+
+    def exists(self, selector: str) -> bool:
+        """Whether the page holds ``selector`` at all, shown or not (Material's form is there before its banner)."""
+        with self.watchdog.step(self.page.url):
+            return bool(self.page.locator(selector).count())
+
+    def evaluate(self, script: str) -> Any:
+        with self.watchdog.step(self.page.url):
+            return self.page.evaluate(script)
 
     def go_to_hash(self, fragment: str) -> None:
         with self.watchdog.step(self.page.url):

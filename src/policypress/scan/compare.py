@@ -5,24 +5,28 @@
   storage type: error (``wrong-type``);
 - a vendor that needs consent loads before the visitor gives it: error (``before-consent``);
 - declared but never observed: warning, error when strict (``declared-not-observed``);
-- a script or frame from a host no signature knows: warning (``unknown-third-party``).
+- a vendor that stores nothing but receives the visitor's IP address (fonts, CDNs), and
+  another party's host no signature knows: see ``third_party`` (``ip-transfer-before-consent``,
+  ``unknown-third-party``).
 The same finding on many pages (a template) is reported once, at its first page, with a count.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import TypedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..model import CookieDeclaration, Policy
-from ..vocabulary import CookieCategory, StorageType
-from .findings import MAX_OTHER_PAGES, Finding, Rule, Severity, report_order
-from .fixes import MATERIAL_ANALYTICS_FIX, declaration_snippet, hold_embed, hold_script, provider_for
-from .folder import Observations, Place, VendorSighting
-from .gating import MATERIAL_UNGUARDED
 from ..trackers.names import NamePattern, names_overlap, parse_name
 from ..trackers.signatures import Signatures, StorageEntry, Vendor
+from ..vocabulary import CookieCategory, StorageType
+from .findings import Finding, Rule, Severity, report_order
+from .fixes import MATERIAL_ANALYTICS_FIX, declaration_snippet, hold_embed, hold_script, provider_for
+from .folder import Observations, VendorSighting
+from .gating import MATERIAL_UNGUARDED, rule_texts
+from .seen import Seen, place_fields, vendor_fields
+from .third_party import recipient_findings, site_hosts_of, stranger_findings
 
 
 @dataclass(frozen=True)
@@ -30,17 +34,6 @@ class Declaration:
     name: str
     cookie: CookieDeclaration
     pattern: NamePattern
-
-
-@dataclass
-class _Seen:
-    """Where something was seen: its first place, and on how many pages."""
-
-    first: Place
-    pages: set[tuple[str, str]] = field(default_factory=set)
-
-    def add(self, place: Place) -> None:
-        self.pages.add((place.folder, place.page))
 
 
 @dataclass
@@ -52,7 +45,7 @@ class _Item:
     entry: StorageEntry | None
     type: StorageType
     name: str
-    seen: _Seen
+    seen: Seen
     via_page: str | None = None  # for the site's own script files: a page that loads the file
 
     @property
@@ -70,60 +63,26 @@ class _Item:
         return self.entry.suggested_name if self.entry is not None else self.name
 
 
-class _PlaceFields(TypedDict):
-    folder: str | None
-    page: str | None
-    line: int | None
-    element: str | None
-    pages_count: int
-    other_pages: tuple[str, ...]
-
-
-class _VendorFields(TypedDict):
-    vendor: str | None
-    vendor_name: str | None
-
-
-def _place_fields(seen: _Seen) -> _PlaceFields:
-    place = seen.first
-    others = sorted(
-        (page if folder == place.folder else f"{folder}/{page}")
-        for folder, page in seen.pages
-        if (folder, page) != (place.folder, place.page)
-    )
-    return {
-        "folder": place.folder,
-        "page": place.page,
-        "line": place.line,
-        "element": place.element,
-        "pages_count": max(1, len(seen.pages)),
-        "other_pages": tuple(others[:MAX_OTHER_PAGES]),
-    }
-
-
-def _vendor_fields(vendor_id: str | None, vendor: Vendor | None) -> _VendorFields:
-    return {"vendor": vendor_id, "vendor_name": vendor.name if vendor else None}
-
-
 class Comparison:
     def __init__(self, observations: Observations, policy: Policy, signatures: Signatures, *, strict: bool,
-                 data_folder: str | None, declaration_lines: dict[str, int]) -> None:
+                 data_folder: str | None, declaration_lines: dict[str, int], site_hosts: Sequence[str] = ()) -> None:
         self.obs = observations
         self.policy = policy
         self.signatures = signatures
         self.strict = strict
         self.data_folder = data_folder
         self.declaration_lines = declaration_lines
+        self.site_hosts = site_hosts_of(policy, site_hosts)
         self.declarations = [Declaration(name, cookie, parse_name(name)) for name, cookie in policy.cookies.items()]
         self.findings: list[Finding] = []
 
     def run(self) -> list[Finding]:
         items = self._items()
         self._storage(items)
-        self._recipients()
+        self.findings.extend(recipient_findings(self.obs, self.policy, strict=self.strict))
         self._before_consent()
         self._not_observed(items)
-        self._strangers()
+        self.findings.extend(stranger_findings(self.obs, self.site_hosts))
         return sorted(self.findings, key=report_order)
 
     # --- what the pages set -----------------------------------------------------------------
@@ -137,12 +96,12 @@ class Comparison:
             for entry in vendor.storage_set_by(sighting.compiled.detector):
                 key = (sighting.vendor_id, entry.name, entry.type.value)
                 if key not in items:
-                    items[key] = _Item(sighting.vendor_id, vendor, entry, entry.type, entry.name, _Seen(sighting.place))
+                    items[key] = _Item(sighting.vendor_id, vendor, entry, entry.type, entry.name, Seen(sighting.place))
                 items[key].seen.add(sighting.place)
         for write in self.obs.storage:
             key = (None, write.name, write.type.value)
             if key not in items:
-                items[key] = _Item(None, None, None, write.type, write.name, _Seen(write.place), write.loaded_by)
+                items[key] = _Item(None, None, None, write.type, write.name, Seen(write.place), write.loaded_by)
             items[key].seen.add(write.place)
         return list(items.values())
 
@@ -203,8 +162,8 @@ class Comparison:
                 fix="Remove it from the pages, or declare each in cookies.yaml, e.g.\n  "
                 + "\n  ".join(self._suggestion(item) for item in missing)
                 + self._recipient_note(first),
-                **_place_fields(first.seen),
-                **_vendor_fields(first.vendor_id, vendor),
+                **place_fields(first.seen),
+                **vendor_fields(first.vendor_id, vendor),
             )
         )
 
@@ -223,7 +182,7 @@ class Comparison:
             Finding(
                 rule=Rule.UNDECLARED, severity=Severity.ERROR, message=message, fix=fix,
                 key=item.display_name, storage_type=item.type.value,
-                **_place_fields(item.seen), **_vendor_fields(item.vendor_id, item.vendor),
+                **place_fields(item.seen), **vendor_fields(item.vendor_id, item.vendor),
             )
         )
 
@@ -237,7 +196,7 @@ class Comparison:
                 ),
                 fix=f"Set type: {item.type.value} for '{declared.name}' in cookies.yaml.",
                 key=declared.name, storage_type=item.type.value,
-                **_place_fields(item.seen), **_vendor_fields(item.vendor_id, item.vendor),
+                **place_fields(item.seen), **vendor_fields(item.vendor_id, item.vendor),
             )
         )
 
@@ -256,45 +215,18 @@ class Comparison:
                 fix=f"Set category: {expected.value}{consent} for '{declared.name}' in cookies.yaml.",
                 key=declared.name, storage_type=item.type.value,
                 declared_category=declared.cookie.category.value, expected_category=expected.value,
-                **_place_fields(item.seen), **_vendor_fields(item.vendor_id, item.vendor),
+                **place_fields(item.seen), **vendor_fields(item.vendor_id, item.vendor),
             )
         )
-
-    # --- vendors that store nothing: the recipient is the declaration --------------------------
-
-    def _recipients(self) -> None:
-        seen: dict[str, _Seen] = {}
-        for sighting in self.obs.vendors:
-            vendor = sighting.compiled.vendor
-            if vendor.required_storage or not vendor.transfers_ip:
-                continue
-            seen.setdefault(sighting.vendor_id, _Seen(sighting.place)).add(sighting.place)
-        for vendor_id, where in seen.items():
-            vendor = self.signatures.vendors[vendor_id]
-            accepted = (vendor_id, *vendor.recipients)
-            if any(candidate in self.policy.recipients for candidate in accepted):
-                continue
-            self.findings.append(
-                Finding(
-                    rule=Rule.UNDECLARED, severity=Severity.ERROR,
-                    message=(
-                        f"{vendor.name} receives the IP address of every visitor of this page, but recipients.yaml "
-                        f"does not name it (accepted ids: {', '.join(accepted)})."
-                    ),
-                    fix=f"Add '{(vendor.recipients or (vendor_id,))[0]}' to recipients.yaml (name, role, service, storage), "
-                    "or remove it from the pages."
-                    + (f" {vendor.fix}" if vendor.fix else ""),
-                    **_place_fields(where), **_vendor_fields(vendor_id, vendor),
-                )
-            )
 
     # --- vendors that load before consent ---------------------------------------------------
 
     def _before_consent(self) -> None:
-        grouped: dict[tuple[str, str], tuple[_Seen, VendorSighting]] = {}
+        grouped: dict[tuple[str, str], tuple[Seen, VendorSighting]] = {}
         for sighting in self.obs.vendors:
             vendor = sighting.compiled.vendor
-            if vendor.category is CookieCategory.NECESSARY or sighting.gate.held:
+            if sighting.gate.held or (vendor.category is CookieCategory.NECESSARY
+                                      and sighting.gate.rule is not Rule.LOADS_BEFORE_MANAGER):
                 continue
             if not sighting.compiled.detector.runs_vendor_code:
                 continue
@@ -302,16 +234,20 @@ class Comparison:
             detector = sighting.compiled.detector
             key = (sighting.vendor_id, f"{detector.kind}:{detector.target}:{sighting.gate.how}:{sighting.via or ''}")
             if key not in grouped:
-                grouped[key] = (_Seen(sighting.place), sighting)
+                grouped[key] = (Seen(sighting.place), sighting)
             grouped[key][0].add(sighting.place)
         for (vendor_id, _), (where, sighting) in grouped.items():
             self.findings.append(self._before_consent_finding(vendor_id, where, sighting))
 
-    def _before_consent_finding(self, vendor_id: str, where: _Seen, sighting: VendorSighting) -> Finding:
+    def _before_consent_finding(self, vendor_id: str, where: Seen, sighting: VendorSighting) -> Finding:
         vendor = sighting.compiled.vendor
         kind = sighting.compiled.detector.kind
         managers = self.obs.managers.get((where.first.folder, where.first.page), frozenset())
         via = f" (from {sighting.via})" if sighting.via else ""
+        if sighting.gate.rule is not None:  # consent mode, undecided, before the manager: warnings (gating.py)
+            message, fix = rule_texts(sighting.gate, vendor.name, via)
+            return Finding(rule=sighting.gate.rule, severity=Severity.WARNING, message=message, fix=fix,
+                           **place_fields(where), **vendor_fields(vendor_id, vendor))
         if sighting.gate == MATERIAL_UNGUARDED:
             fix = MATERIAL_ANALYTICS_FIX
         elif kind in ("script", "inline"):
@@ -326,7 +262,7 @@ class Comparison:
                 f"{vendor.name} ({vendor.category.value}) runs before the visitor consents{via}: "
                 f"{sighting.gate.how}."
             ),
-            fix=fix, **_place_fields(where), **_vendor_fields(vendor_id, vendor),
+            fix=fix, **place_fields(where), **vendor_fields(vendor_id, vendor),
         )
 
     # --- declared, never seen ---------------------------------------------------------------
@@ -361,31 +297,11 @@ class Comparison:
                 )
             )
 
-    # --- hosts no signature knows -----------------------------------------------------------
-
-    def _strangers(self) -> None:
-        grouped: dict[str, tuple[_Seen, bool]] = {}
-        for stranger in self.obs.strangers:
-            seen, early = grouped.get(stranger.host, (_Seen(stranger.place), False))
-            seen.add(stranger.place)
-            grouped[stranger.host] = (seen, early or not stranger.gate.held)
-        for host, (seen, early) in grouped.items():
-            timing = "before any consent" if early else "after consent"
-            self.findings.append(
-                Finding(
-                    rule=Rule.UNKNOWN_THIRD_PARTY, severity=Severity.WARNING,
-                    message=f"A script or frame from {host}, which no tracker signature knows, loads {timing}.",
-                    fix=(
-                        f"Find out what {host} stores and who receives the data (the vendor's documentation, or a "
-                        "browser audit); declare its cookies and the company, and hold it back until consent unless "
-                        "it is necessary. A signatures file of your own (--signatures) makes the scan know it."
-                    ),
-                    **_place_fields(seen),
-                )
-            )
-
 
 def compare(observations: Observations, policy: Policy, signatures: Signatures, *, strict: bool = False,
-            data_folder: str | None = None, declaration_lines: dict[str, int] | None = None) -> list[Finding]:
+            data_folder: str | None = None, declaration_lines: dict[str, int] | None = None,
+            site_hosts: Sequence[str] = ()) -> list[Finding]:
+    """``site_hosts``: the site's own hosts (or URLs), besides the controller's website; their
+    registrable domains are not another party."""
     return Comparison(observations, policy, signatures, strict=strict, data_folder=data_folder,
-                      declaration_lines=declaration_lines or {}).run()
+                      declaration_lines=declaration_lines or {}, site_hosts=site_hosts).run()

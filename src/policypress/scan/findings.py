@@ -22,8 +22,12 @@ class Rule(StrEnum):
     WRONG_CATEGORY = "wrong-category"  # declared with a category other than the vendor's
     WRONG_TYPE = "wrong-type"  # declared as a cookie but stored in localStorage, or the like
     BEFORE_CONSENT = "before-consent"  # a vendor that needs consent loads before the visitor gives it
+    CONSENT_MODE_DEFAULT_DENIED = "consent-mode-default-denied"  # a Google tag runs at once, its cookies held by Consent Mode
+    GATING_UNDECIDED = "gating-undecided"  # held by code or a remote list the static scan cannot read
+    LOADS_BEFORE_MANAGER = "loads-before-manager"  # sends the IP address before the consent manager can hold it
+    IP_TRANSFER_BEFORE_CONSENT = "ip-transfer-before-consent"  # a font host or CDN, not named in recipients.yaml
     DECLARED_NOT_OBSERVED = "declared-not-observed"  # in cookies.yaml, but nothing in the pages sets it
-    UNKNOWN_THIRD_PARTY = "unknown-third-party"  # a script or frame from a host no signature knows
+    UNKNOWN_THIRD_PARTY = "unknown-third-party"  # anything loaded from another party's host no signature knows
     SKIPPED_FILE = "skipped-file"  # a page or file not read: not a regular file, outside the folder, too big
 
 

@@ -91,3 +91,33 @@ def declaration_snippet(name: str, entry: StorageEntry | None, category: CookieC
         f'"{name}": {{provider: {provider}, party: {party}, type: {storage_type}, category: {chosen}, '
         f'duration: {duration}, purpose: {{en: "{purpose}", sv: "…"}}, consent_required: {consent}}}'
     )
+
+
+def ip_transfer_fix(vendor_id: str, vendor: Vendor) -> str:
+    """How to stop a vendor that stores nothing from receiving visitors' IP addresses, or to say that it does."""
+    recipient = (vendor.recipients or (vendor_id,))[0]
+    return (
+        "Serve the files from the site itself (download them once and link the copies), or, on a MkDocs "
+        "site with Material, add Material's privacy plugin (plugins: [privacy]), which downloads external "
+        "scripts, stylesheets, images and fonts at build time and links the copies. If the transfer is "
+        f"meant, name the company in recipients.yaml as '{recipient}' (name, role, service, storage), so "
+        "that the policy tells visitors; that silences this finding."
+        + (f" {vendor.fix}" if vendor.fix else "")
+    )
+
+
+def unknown_party_fix(domain: str | None, runs_code: bool) -> str:
+    """What to do about another party's host that no signature knows (``domain`` None: a template chose it)."""
+    if domain is None:
+        first = (
+            "Find the host the template puts there (the site's configuration or build variables) and what "
+            "it serves; scan the built pages to see the real address."
+        )
+    else:
+        first = f"Find out who runs {domain} and what it stores and receives (its documentation, or a browser audit)."
+    hold = " Until then, hold it back until consent unless it is necessary." if runs_code else ""
+    return (
+        f"{first} Then add a signature with --signatures FILE (what it loads and stores, and the recipient "
+        "id of the company), and declare the recipient in recipients.yaml and its cookies in cookies.yaml; "
+        f"or remove it from the pages.{hold}"
+    )

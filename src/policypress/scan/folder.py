@@ -17,10 +17,11 @@ from pathlib import Path
 from ..escape import terminal
 from ..vocabulary import StorageType
 from .findings import Finding, Rule, Severity
-from .gating import Gate
+from .consent_code import CodeGate, Code, judge
+from .gating import Gate, from_code
 from .javascript import css_urls, line_at, storage_writes
 from ..trackers.matching import CompiledDetector, Matchers, parse_url
-from .page import LocalFile, parse_page, snippet
+from .page import LocalFile, parse_page, snippet, vendor_offsets
 from .reading import MAX_PAGE_BYTES, SkippedFile, TooLarge, decode_html, decode_text, read_bytes
 from ..trackers.signatures import UrlKind
 
@@ -99,7 +100,7 @@ def html_pages(folder: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class _ScriptFile:
-    hits: list[tuple[CompiledDetector, int]]
+    hits: list[tuple[CompiledDetector, int, CodeGate | None]]
     writes: list[tuple[StorageType, str, int, str]]
 
 
@@ -144,7 +145,9 @@ class _SiteFiles:
                 self._scripts[site_path] = None
             else:
                 name, text = read
-                hits = [(compiled, line_at(text, match.start())) for compiled, match in self._matchers.match_inline(text)]
+                code = Code(text)  # a tracker in the file may wait for a consent callback (consent_code.py)
+                hits = [(compiled, line_at(text, match.start()), judge(code, vendor_offsets(self._matchers, compiled.vendor_id, text)))
+                        for compiled, match in self._matchers.match_inline(text)]
                 writes = [(w.type, w.name, line_at(text, w.offset), w.code) for w in storage_writes(text)]
                 self._scripts[site_path] = (name, _ScriptFile(hits, writes))
         return self._scripts[site_path]
@@ -226,10 +229,11 @@ def _own_script(
     if scanned is None:
         return
     name, script = scanned
-    for compiled, line in script.hits:
+    for compiled, line, held in script.hits:
         # The vendor runs when the page's <script src> runs: that element is what to fix.
         place = Place(display, page, local.line, local.element)
-        into.vendors.append(VendorSighting(compiled, place, local.gate, f"{name}:{line}"))
+        gate = local.gate if held is None else from_code(local.gate, int(held.verdict), held.how, held.category)
+        into.vendors.append(VendorSighting(compiled, place, gate, f"{name}:{line}"))
     if name in reported:
         return
     reported.add(name)
@@ -248,6 +252,9 @@ def _own_style(
         url = parse_url(value, "/" + name.rsplit("/", 1)[0] if "/" in name else "/")
         if url is None:
             continue
-        for compiled in matchers.match_url(UrlKind.STYLESHEET, url):
-            place = Place(display, page, local.line, local.element)
+        place = Place(display, page, local.line, local.element)
+        matched = matchers.match_url(UrlKind.STYLESHEET, url)
+        for compiled in matched:
             into.vendors.append(VendorSighting(compiled, place, local.gate, f"{name}:{line} {snippet(value, 80)}"))
+        if not matched and url.host is not None:
+            into.strangers.append(StrangerSighting(url.host, UrlKind.STYLESHEET, place, local.gate))

@@ -13,19 +13,31 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..vocabulary import StorageType
+from .consent_apis import consent_commands
+from .consent_code import Code, judge
 from .gating import (
     DEFERRED_URL_ATTRIBUTES,
     RUNS_AT_ONCE,
+    ConsentMode,
     Gate,
     MaterialAnalytics,
+    auto_blocked,
+    auto_blocker,
+    before_manager,
     embed_gate,
+    from_code,
     inline_gate,
     is_code,
+    manager_loader,
     script_gate,
 )
 from .javascript import css_urls, line_at, storage_writes
 from ..trackers.matching import CompiledDetector, Matchers, ParsedUrl, parse_url
 from ..trackers.signatures import UrlKind
+from ..vocabulary import CookieCategory
+
+# Managers whose script, once loaded, can block what comes after it; what comes before, it cannot.
+_BLOCKING_MANAGERS = frozenset({"cookiebot", "OneTrust"})
 
 _LINK_RELS = frozenset({"stylesheet", "preload", "preconnect", "prefetch", "modulepreload"})
 _SNIPPET = 160
@@ -67,7 +79,7 @@ class LocalFile:
 
 @dataclass(frozen=True)
 class Stranger:
-    """A script or frame from a host that no signature knows."""
+    """A script, frame, image, stylesheet or form from a host that no signature knows."""
 
     host: str
     kind: UrlKind
@@ -108,6 +120,9 @@ class PageParser(HTMLParser):
         self._style: _OpenText | None = None
         self._material_analytics = MaterialAnalytics()
         self._pending_material: list[Hit] = []
+        self._consent_mode = ConsentMode()
+        self._auto_blocker: tuple[str, int] | None = None  # (manager, line) of an auto-blocking script
+        self._manager: tuple[str, int] | None = None  # the first consent manager's script
         self.found = PageFindings()
 
     # --- the parser's callbacks -------------------------------------------------------------
@@ -143,6 +158,27 @@ class PageParser(HTMLParser):
         gate = self._material_analytics.gate()
         for hit in self._pending_material:
             self.found.hits.append(Hit(hit.compiled, hit.line, hit.element, gate, hit.via))
+        if self._manager is not None and self._manager[0] in _BLOCKING_MANAGERS:
+            name, line = self._manager
+            shown = "Cookiebot" if name == "cookiebot" else name
+            for i, hit in enumerate(self.found.hits):
+                vendor = hit.compiled.vendor
+                if (hit.line < line and not hit.gate.held and vendor.transfers_ip and vendor.consent_manager is None
+                        and vendor.category is CookieCategory.NECESSARY):
+                    self.found.hits[i] = Hit(hit.compiled, hit.line, hit.element, before_manager(shown, line), hit.via)
+
+    def _settle(self, hit_vendor: str, category: CookieCategory, gate: Gate) -> Gate:
+        """A tracker's gate after what came before it on the page: Consent Mode, auto-blocking."""
+        if gate.held or category is CookieCategory.NECESSARY:
+            return gate
+        gate = self._consent_mode.gate(hit_vendor, gate)
+        if self._auto_blocker is not None:
+            gate = auto_blocked(*self._auto_blocker, gate)
+        return gate
+
+    def _note_manager(self, name: str, line: int) -> None:
+        if self._manager is None:
+            self._manager = (name, line)
 
     # --- elements ---------------------------------------------------------------------------
 
@@ -169,7 +205,10 @@ class PageParser(HTMLParser):
         """Record the vendors ``url`` reveals; False when it revealed none."""
         matched = self._matchers.match_url(kind, url)
         for compiled in matched:
-            self.found.hits.append(Hit(compiled, line, element, gate))
+            if compiled.vendor.consent_manager is not None and kind is UrlKind.SCRIPT:
+                self._note_manager(compiled.vendor.consent_manager.value, line)
+            settled = self._settle(compiled.vendor_id, compiled.vendor.category, gate)
+            self.found.hits.append(Hit(compiled, line, element, settled))
         return bool(matched)
 
     def _script_tag(self, attrs: dict[str, str]) -> None:
@@ -186,12 +225,20 @@ class PageParser(HTMLParser):
         if url is None:
             return
         gate = script_gate(attrs) if found[0] == "src" else embed_gate(attrs, found[0], False)
+        loader = manager_loader(url.host, url.rest)
+        if loader is not None and not gate.held:
+            self._note_manager(loader, line)
+        blocker = auto_blocker(url.host, url.rest, attrs) if not gate.held else None
         if self._remote(UrlKind.SCRIPT, url, gate, line, element):
-            return
-        if url.host is None:
-            self.found.local_scripts.append(LocalFile(url.rest, line, element, gate))
-        else:
+            pass
+        elif loader is None and url.host is not None:
             self.found.strangers.append(Stranger(url.host, UrlKind.SCRIPT, line, element, gate))
+        elif url.host is None:
+            settled = self._settle("", CookieCategory.ANALYTICS, gate)  # auto-blocking covers the site's own files too
+            self.found.local_scripts.append(LocalFile(url.rest, line, element, settled))
+        if blocker is not None and self._auto_blocker is None:
+            self._auto_blocker = (blocker, line)
+        return
 
     def _embed(self, kind: UrlKind, primary: str, attrs: dict[str, str]) -> None:
         self._markers(_TAG_OF[kind], attrs)
@@ -203,7 +250,7 @@ class PageParser(HTMLParser):
             return
         line, element = self._where()
         gate = embed_gate(attrs, found[0], self._noscript > 0)
-        if not self._remote(kind, url, gate, line, element) and kind is UrlKind.IFRAME and url.host is not None:
+        if not self._remote(kind, url, gate, line, element) and url.host is not None:
             self.found.strangers.append(Stranger(url.host, kind, line, element, gate))
 
     def _iframe(self, attrs: dict[str, str]) -> None:
@@ -230,7 +277,8 @@ class PageParser(HTMLParser):
         url = parse_url(action, self._page_dir) if action else None
         if url is not None and url.host is not None:
             line, element = self._where()
-            self._remote(UrlKind.FORM, url, RUNS_AT_ONCE, line, element)
+            if not self._remote(UrlKind.FORM, url, RUNS_AT_ONCE, line, element):
+                self.found.strangers.append(Stranger(url.host, UrlKind.FORM, line, element, RUNS_AT_ONCE))
 
     def _style_tag(self, attrs: dict[str, str]) -> None:
         line, element = self._where()
@@ -248,14 +296,30 @@ class PageParser(HTMLParser):
         first_line = script.line + script.element.count("\n")
         defines_material_analytics = self._material_analytics.note_script(text)
         gate = inline_gate(script.attrs, text)
-        for compiled, match in self._matchers.match_inline(text):
+        matched = self._matchers.match_inline(text)
+        code = Code(text) if matched or "consent" in text else None
+        commands = consent_commands(code) if code is not None and not gate.held else []
+        for compiled, match in sorted(matched, key=lambda found: found[1].start()):
+            while commands and commands[0].offset < match.start():
+                command = commands.pop(0)
+                self._consent_mode.apply(command.command, command.values, command.regional,
+                                         line_at(text, command.offset, first_line))
             line = line_at(text, match.start(), first_line)
             element = snippet(f"{script.element} {_around(text, match.start(), match.end())}")
-            hit = Hit(compiled, line, element, gate)
+            hit_gate = gate
+            if code is not None and not gate.held:
+                verdict = judge(code, vendor_offsets(self._matchers, compiled.vendor_id, text))
+                if verdict is not None:
+                    hit_gate = from_code(gate, int(verdict.verdict), verdict.how, verdict.category)
+                hit_gate = self._settle(compiled.vendor_id, compiled.vendor.category, hit_gate)
+            hit = Hit(compiled, line, element, hit_gate)
             if defines_material_analytics and not gate.held:
                 self._pending_material.append(hit)
             else:
                 self.found.hits.append(hit)
+        for command in commands:
+            self._consent_mode.apply(command.command, command.values, command.regional,
+                                     line_at(text, command.offset, first_line))
         for write in storage_writes(text):
             self.found.writes.append(Write(write.type, write.name, line_at(text, write.offset, first_line), write.code))
 
@@ -265,7 +329,15 @@ class PageParser(HTMLParser):
             url = parse_url(value, self._page_dir)
             if url is not None:
                 line = line_at(text, offset, style.line)
-                self._remote(UrlKind.STYLESHEET, url, RUNS_AT_ONCE, line, snippet(f"<style> {value}"))
+                element = snippet(f"<style> {value}")
+                if not self._remote(UrlKind.STYLESHEET, url, RUNS_AT_ONCE, line, element) and url.host is not None:
+                    self.found.strangers.append(Stranger(url.host, UrlKind.STYLESHEET, line, element, RUNS_AT_ONCE))
+
+
+def vendor_offsets(matchers: Matchers, vendor_id: str, text: str) -> list[int]:
+    """Every place in ``text`` where the vendor's inline patterns match: each must wait for the vendor to wait."""
+    return [m.start() for regex, compiled in matchers.inline if compiled.vendor_id == vendor_id
+            for m in regex.finditer(text)]
 
 
 def _around(text: str, start: int, end: int) -> str:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TextIO
 
-from ..escape import terminal
+from ..escape import terminal, xml_text
 from .findings import Finding, ScanReport
 
 # Below this many pages a scan takes a blink; no progress is shown.
@@ -116,20 +116,21 @@ def render_junit(report: ScanReport) -> str:
             suite,
             "testcase",
             classname=f"policypress.scan.{finding.rule.value}",
-            name=f"{finding.location} {subject}".strip(),
+            name=xml_text(f"{finding.location} {subject}".strip()),
         )
         if finding.page:
-            case.set("file", f"{finding.folder}/{finding.page}" if finding.folder else finding.page)
+            case.set("file", xml_text(f"{finding.folder}/{finding.page}" if finding.folder else finding.page))
         if finding.line:
             case.set("line", str(finding.line))
-        failure = ET.SubElement(case, "failure", type=finding.severity.value, message=finding.message)
+        # Text from scanned pages may hold characters XML 1.0 cannot carry (an ESC): dropped, not written raw.
+        failure = ET.SubElement(case, "failure", type=finding.severity.value, message=xml_text(finding.message))
         body = [finding.message]
         if finding.element:
             body.append(f"element: {finding.element}")
         if finding.pages_count > 1:
             body.append(f"pages: {finding.pages_count}")
         body.append(f"fix: {finding.fix}")
-        failure.text = "\n".join(body)
+        failure.text = xml_text("\n".join(body))
     if not report.findings:
         ET.SubElement(
             suite, "testcase", classname="policypress.scan",

@@ -48,12 +48,14 @@ def scan_site(
     progress: Progress | None = None,
     signatures: Signatures | None = None,
     data_dir: Path | None = None,
+    site_hosts: Sequence[str] = (),
 ) -> ScanReport:
     """Scan every HTML page of ``site_dir`` and of each ``extra_pages`` folder against ``policy``.
 
     ``progress(done, total)`` is called after each page. ``signatures`` defaults to the packaged
     ones; ``data_dir`` (the folder ``policy`` was loaded from) lets findings about a declaration
-    name its line in cookies.yaml.
+    name its line in cookies.yaml. ``site_hosts``: the site's own hosts (or URLs), besides the
+    controller's website, which are not another party.
     """
     folders: list[tuple[Path, list[Path]]] = []
     if site_dir is not None:
@@ -83,6 +85,7 @@ def scan_site(
         strict=strict,
         data_folder=display_path(data_dir) if data_dir is not None else None,
         declaration_lines=declaration_lines(data_dir) if data_dir is not None else {},
+        site_hosts=site_hosts,
     )
     findings = sorted([*findings, *skipped_findings(observations)], key=report_order)
     vendors_seen: dict[str, set[tuple[str, str]]] = {}

@@ -2,6 +2,10 @@
 
 A site of ten thousand pages has hundreds of thousands of URLs and tags; each must be
 checked against every vendor's patterns without trying them one by one.
+
+Pages read from a site's repository rather than its build still hold template placeholders
+(``gtag/js?id={{ site.gtag }}``, ``<?php echo $id ?>``). Each placeholder becomes a ``*``
+that may stand for anything, so the host and path still name the vendor.
 """
 
 from __future__ import annotations
@@ -9,21 +13,38 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .memo import memoized_on_identity
+from .names import globs_intersect
+from ..vocabulary import CookieCategory
 from .signatures import Detector, Signatures, UrlKind, Vendor
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _NOT_FETCHED = ("#", "data:", "javascript:", "mailto:", "tel:", "blob:", "about:")
+# Jinja/Liquid/Nunjucks/Twig ({{ }}, {% %}), PHP (<?php ?>, <?= ?>), ERB/EJS/ASP (<%= %>), JS template literals (${ }).
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<\?.*?\?>|<%.*?%>|\$\{[^{}]*\}", re.DOTALL)
+WILDCARD = "*"
+_CATEGORY_ORDER = list(CookieCategory)
+# Browsers drop every tab and line break from a URL (WHATWG URL, "remove all ASCII tab or newline").
+_DROPPED = str.maketrans("", "", "\t\n\r\x00")
 
 
 @dataclass(frozen=True)
 class ParsedUrl:
     """A URL reduced to what the patterns look at. ``host`` is None for the scanned site itself."""
 
-    host: str | None
-    rest: str  # the path, with ``?query`` when there is one; always starts with /
+    host: str | None  # a template placeholder in it shows as *
+    rest: str  # the path, with ``?query`` when there is one; always starts with /; placeholders as *
+
+    @property
+    def host_templated(self) -> bool:
+        """The host is chosen by a template (``https://{{ cdn }}/x.js``): only host-less patterns can match."""
+        return self.host is not None and WILDCARD in self.host
+
+    @property
+    def templated(self) -> bool:
+        return self.host_templated or WILDCARD in self.rest
 
     @property
     def local_path(self) -> str:
@@ -32,8 +53,16 @@ class ParsedUrl:
 
 
 def parse_url(value: str, page_dir: str) -> ParsedUrl | None:
-    """``value`` as found in an attribute of a page in ``page_dir`` (a site path such as ``/en/``)."""
-    url = value.strip()
+    """``value`` as found in an attribute of a page in ``page_dir`` (a site path such as ``/en/``).
+
+    A URL that starts with a placeholder (``{{ base_url }}/js/app.js``, ``{{ site.baseurl }}/x``) is
+    taken for the site's own: that is what such base-URL variables hold.
+    """
+    url = _PLACEHOLDER.sub(WILDCARD, value.translate(_DROPPED)).strip()
+    if url.startswith(WILDCARD):
+        path = url.lstrip(WILDCARD)
+        if path.startswith("/") and not path.startswith("//"):
+            url = path
     if not url or url.lower().startswith(_NOT_FETCHED):
         return None
     lower = url[:8].lower()
@@ -71,37 +100,68 @@ class CompiledDetector:
     vendor: Vendor
     detector: Detector
     order: int  # position in the vendor's list: for one element, the first match of a vendor counts
+    rank: int = 0  # the vendor's position among all signatures: the first wins a URL a template leaves open
 
 
-def _glob_prefix(text: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(piece) for piece in text.split("*")), re.DOTALL)
+@dataclass(frozen=True)
+class _PathPattern:
+    """The path part of a URL pattern, matched as a prefix; ``*`` matches any run of characters."""
+
+    regex: re.Pattern[str]
+    parts: tuple[str, ...]  # the literal parts, with a last empty one for "anything may follow"
+
+    @classmethod
+    def of(cls, text: str) -> _PathPattern:
+        pieces = text.split(WILDCARD)
+        return cls(re.compile(".*".join(re.escape(piece) for piece in pieces), re.DOTALL), (*pieces, ""))
+
+    def matches(self, url: ParsedUrl) -> bool:
+        if WILDCARD in url.rest:
+            return globs_intersect(self.parts, tuple(url.rest.split(WILDCARD)))
+        return self.regex.match(url.rest) is not None
+
+
+_Entry = tuple[_PathPattern, CompiledDetector]
 
 
 @dataclass
 class UrlIndex:
-    """The URL patterns of one kind (script, iframe, ...), looked up by host."""
+    """The URL patterns of one kind (script, iframe, ...), looked up by host.
 
-    exact: dict[str, list[tuple[re.Pattern[str], CompiledDetector]]] = field(default_factory=lambda: defaultdict(list))
-    suffix: dict[str, list[tuple[re.Pattern[str], CompiledDetector]]] = field(default_factory=lambda: defaultdict(list))
-    local: list[tuple[re.Pattern[str], CompiledDetector]] = field(default_factory=list)
+    A pattern's host may be ``*.example.com`` (the domain and its subdomains), or ``*`` alone
+    (any host, the site's own included: software a site hosts itself, such as Matomo).
+    """
+
+    exact: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    suffix: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    local: list[_Entry] = field(default_factory=list)
+    anywhere: list[_Entry] = field(default_factory=list)
 
     def add(self, pattern: str, compiled: CompiledDetector) -> None:
         if pattern.startswith("/"):
-            self.local.append((_glob_prefix(pattern), compiled))
+            self.local.append((_PathPattern.of(pattern), compiled))
             return
         cut = min((at for at in (pattern.find("/"), pattern.find("?")) if at != -1), default=len(pattern))
         host, rest = pattern[:cut].lower(), pattern[cut:] or "/"
         if not rest.startswith("/"):
             rest = "/" + rest
-        entry = (_glob_prefix(rest), compiled)
-        if host.startswith("*."):
+        entry = (_PathPattern.of(rest), compiled)
+        if host == WILDCARD:
+            self.anywhere.append(entry)
+        elif host.startswith("*."):
             self.suffix[host[2:]].append(entry)
         else:
             self.exact[host].append(entry)
 
     def match(self, url: ParsedUrl) -> list[CompiledDetector]:
-        if url.host is None:
-            candidates: Iterable[tuple[re.Pattern[str], CompiledDetector]] = self.local
+        # Without a host of its own, a pattern names a vendor by its path: a template must not have
+        # chosen the path (``{{ x }}.js`` is no evidence of anything), only, at most, the query.
+        by_path: list[_Entry] = []
+        if WILDCARD not in url.local_path:
+            by_path = [*self.local, *self.anywhere] if url.host is None else self.anywhere
+        candidates: list[_Entry]
+        if url.host is None or url.host_templated:
+            candidates = list(by_path)
         else:
             candidates = list(self.exact.get(url.host, ()))
             host = url.host
@@ -111,7 +171,8 @@ class UrlIndex:
                 if dot == -1:
                     break
                 host = host[dot + 1 :]
-        return [compiled for regex, compiled in candidates if regex.match(url.rest)]
+            candidates.extend(by_path)
+        return [compiled for path, compiled in candidates if path.matches(url)]
 
 
 @dataclass(frozen=True)
@@ -143,7 +204,13 @@ class Matchers:
         return frozenset(self.elements_by_tag)
 
     def match_url(self, kind: UrlKind, url: ParsedUrl) -> list[CompiledDetector]:
-        return first_per_vendor(self.urls[kind].match(url))
+        found = first_per_vendor(self.urls[kind].match(url))
+        if url.templated and len(found) > 1:
+            # ``gtag/js?id={{ site.gtag }}`` fits GA4, Universal Analytics and Google Ads alike: one page
+            # loads one of them, so name one rather than three: the one that needs the least consent
+            # (analytics before marketing), then the first in the signatures.
+            found = [min(found, key=lambda compiled: (_CATEGORY_ORDER.index(compiled.vendor.category), compiled.rank))]
+        return found
 
     def match_inline(self, text: str) -> list[tuple[CompiledDetector, re.Match[str]]]:
         hits: dict[str, tuple[CompiledDetector, re.Match[str]]] = {}
@@ -173,14 +240,15 @@ def first_per_vendor(found: list[CompiledDetector]) -> list[CompiledDetector]:
     return list(best.values())
 
 
+@memoized_on_identity
 def compile_signatures(signatures: Signatures) -> Matchers:
     urls = {kind: UrlIndex() for kind in UrlKind}
     inline: list[tuple[re.Pattern[str], CompiledDetector]] = []
     by_tag: dict[str, list[ElementRule]] = defaultdict(list)
     by_attribute: dict[str, list[ElementRule]] = defaultdict(list)
-    for vendor_id, vendor in signatures.vendors.items():
+    for rank, (vendor_id, vendor) in enumerate(signatures.vendors.items()):
         for order, detector in enumerate(vendor.detect):
-            compiled = CompiledDetector(vendor_id, vendor, detector, order)
+            compiled = CompiledDetector(vendor_id, vendor, detector, order, rank)
             kind = detector.kind
             if kind == "inline":
                 inline.append((re.compile(detector.target), compiled))

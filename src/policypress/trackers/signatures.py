@@ -34,6 +34,7 @@ from ..model import ID_PATTERN, Id
 from ..schema_errors import issues_from_validation
 from ..vocabulary import CookieCategory, Party, StorageType
 from ..yamlsource import load_yaml
+from .memo import memoized_on_files
 from .names import NamePattern, parse_name
 
 PACKAGED = "trackers/data"
@@ -75,9 +76,29 @@ Categories = Annotated[tuple[CookieCategory, ...], BeforeValidator(_one_or_more)
 
 
 class ConsentManager(StrEnum):
+    """The consent banners the signatures know; each names one vendor of consent-managers.yaml."""
+
     COOKIEBOT = "cookiebot"
     KLARO = "klaro"
     VANILLA_COOKIECONSENT = "vanilla-cookieconsent"
+    ONETRUST = "onetrust"
+    USERCENTRICS = "usercentrics"
+    DIDOMI = "didomi"
+    QUANTCAST_CHOICE = "quantcast-choice"
+    TRUSTARC = "trustarc"
+    OSANO = "osano"
+    COOKIECONSENT_V2 = "cookieconsent-v2"
+    COMPLIANZ = "complianz"
+    BORLABS = "borlabs"
+    COOKIEYES = "cookieyes"
+    COOKIE_LAW_INFO = "cookie-law-info"
+    TERMLY = "termly"
+    IUBENDA = "iubenda"
+    AXEPTIO = "axeptio"
+    SOURCEPOINT = "sourcepoint"
+    CONSENTMANAGER = "consentmanager"
+    COOKIE_SCRIPT = "cookie-script"
+    COOKIEFIRST = "cookiefirst"
 
 
 class Model(BaseModel):
@@ -225,6 +246,7 @@ def _read(path: Path, display: str) -> SignaturesFile:
         raise SignatureError(issues_from_validation(exc, doc, SignaturesFile)) from None
 
 
+@memoized_on_files
 def load_signatures(extra_files: Sequence[Path] = ()) -> Signatures:
     """The packaged signatures, then each extra file in turn (a vendor id given again replaces the earlier one)."""
     packaged = resources.files("policypress").joinpath("trackers", "data")

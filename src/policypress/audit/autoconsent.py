@@ -1,0 +1,211 @@
+"""DuckDuckGo's autoconsent (MPL-2.0) in the audit's browser: it finds a consent manager's banner and answers it.
+
+``tools/autoconsent/`` holds the locked npm package (``make tools``); ``POLICYPRESS_AUTOCONSENT``
+names another copy (the package's folder, or its ``dist/autoconsent.playwright.js``). Nothing is
+fetched: the script and its rules are read from disk and injected into every frame.
+
+The Playwright build talks through two functions: the page calls ``autoconsentSendMessage(msg)``
+(exposed here), and we answer with ``autoconsentReceiveMessage(msg)`` in the frame that asked.
+Its rules are given with ``autoAction: null``: it only detects, and the audit says when to opt in or
+out, so that Material's rule and the ``--accept/--reject`` selectors always come first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ENV = "POLICYPRESS_AUTOCONSENT"
+REPOSITORY = Path(__file__).resolve().parents[3]
+PACKAGE = Path("tools", "autoconsent", "node_modules", "@duckduckgo", "autoconsent")
+SCRIPT = Path("dist", "autoconsent.playwright.js")
+RULES = Path("rules", "rules.json")
+# autoconsent looks for a manager again every 500 ms (lib/web.ts, findCmp).
+RETRY_MS = 500
+MISSING = (
+    "autoconsent is not installed (run `make tools`, or set POLICYPRESS_AUTOCONSENT): only Material's banner "
+    "and the --accept/--reject selectors are answered"
+)
+
+
+def tool_folder(env: str, relative: Path) -> Path:
+    """``$env`` when it is set, else ``relative`` inside this repository (tools/…)."""
+    given = os.environ.get(env)
+    return Path(given) if given else REPOSITORY / relative
+
+
+@dataclass(frozen=True)
+class Autoconsent:
+    """The content script and the declarative rules that apply on this machine's pages."""
+
+    script: str
+    rules: tuple[dict[str, Any], ...]
+    version: str
+
+    def rules_for(self, url: str) -> list[dict[str, Any]]:
+        chosen = []
+        for rule in self.rules:
+            pattern = (rule.get("runContext") or {}).get("urlPattern")
+            if pattern:
+                try:
+                    if not re.search(pattern, url):
+                        continue
+                except re.error:
+                    continue  # a JavaScript-only regex: it names a site of its own, never ours
+            chosen.append(rule)
+        return chosen
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> Autoconsent | None:
+    if folder.is_file():  # the script itself was named
+        folder = folder.parent.parent
+    script, rules = folder / SCRIPT, folder / RULES
+    if not script.is_file() or not rules.is_file():
+        return None
+    try:
+        version = str(json.loads((folder / "package.json").read_text(encoding="utf-8")).get("version", "?"))
+        bundle = json.loads(rules.read_text(encoding="utf-8"))
+        text = script.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    return Autoconsent(text, tuple(bundle.get("autoconsent") or ()), version)
+
+
+def find_autoconsent() -> Autoconsent | None:
+    """The installed autoconsent, or None (the audit then says ``MISSING`` once and goes on without it)."""
+    return _load(tool_folder(ENV, PACKAGE).resolve())
+
+
+@dataclass
+class Outcome:
+    """What autoconsent did on a page: the rule (manager) it found, and how the answer went."""
+
+    rule: str | None = None
+    popup: bool = False
+    result: bool | None = None  # the opt-in or opt-out's result; None while none ran
+    problem: str | None = None
+
+
+@dataclass
+class _FrameState:
+    frame: Any
+    detected: list[str] = field(default_factory=list)
+    popup: str | None = None
+    lifecycle: str = ""
+    results: list[tuple[str, str, bool]] = field(default_factory=list)  # (optIn|optOut, rule, result)
+
+
+def _config(action: str | None, retries: int) -> dict[str, Any]:
+    return {
+        "enabled": True, "autoAction": action, "disabledCmps": [], "enablePrehide": False,
+        "enableCosmeticRules": False,  # hiding a banner is no answer to it
+        "enableHeuristicDetection": False, "detectRetries": retries, "visualTest": False,
+        "logs": {k: False for k in ("lifecycle", "rulesteps", "detectionsteps", "evals", "errors", "messages", "waits")},
+    }
+
+
+class AutoconsentDriver:
+    """autoconsent in every frame of ``context``: detecting always, answering when told."""
+
+    def __init__(self, context: Any, autoconsent: Autoconsent, detect_ms: int) -> None:
+        self.autoconsent = autoconsent
+        self.retries = max(1, detect_ms // RETRY_MS)
+        self._frames: dict[Any, _FrameState] = {}
+        context.expose_binding("autoconsentSendMessage", self._message)
+        context.add_init_script(autoconsent.script)
+
+    def _send(self, frame: Any, message: dict[str, Any]) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            # Not awaited: an answer runs for seconds, and it reports back through messages.
+            frame.evaluate("(m) => { window.autoconsentReceiveMessage(m); }", message)
+        except PlaywrightError:
+            pass  # the frame went away: nothing left to answer
+
+    def _message(self, source: dict[str, Any], message: Any) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        frame = source.get("frame")
+        if frame is None or not isinstance(message, dict):
+            return
+        kind = message.get("type")
+        if kind == "init":
+            self._frames[frame] = _FrameState(frame)
+            rules = self.autoconsent.rules_for(str(message.get("url", "")))
+            self._send(frame, {"type": "initResp", "config": _config(None, self.retries), "rules": {"autoconsent": rules}})
+            return
+        state = self._frames.setdefault(frame, _FrameState(frame))
+        if kind == "eval":
+            try:
+                result = frame.evaluate(str(message.get("code", "")))
+            except PlaywrightError:
+                result = False
+            self._send(frame, {"type": "evalResp", "id": message.get("id"), "result": bool(result)})
+        elif kind == "cmpDetected":
+            state.detected.append(str(message.get("cmp")))
+        elif kind == "popupFound":
+            state.popup = str(message.get("cmp"))
+        elif kind in ("optInResult", "optOutResult"):
+            state.results.append((kind[:-6], str(message.get("cmp")), bool(message.get("result"))))
+        elif kind == "report":
+            state.lifecycle = str((message.get("state") or {}).get("lifecycle", ""))
+
+    def _live(self) -> list[_FrameState]:
+        return [s for s in self._frames.values() if not s.frame.is_detached()]
+
+    def forget(self) -> None:
+        """A new page is loaded: what the frames of the last one said no longer counts."""
+        self._frames.clear()
+
+    def _wait(self, page: Any, done: Any, deadline: float) -> None:
+        # The state awaited lives in the page's messages, delivered only while Playwright runs: short waits.
+        while time.monotonic() < deadline and not done():
+            page.wait_for_timeout(50)
+
+    def found(self) -> str | None:
+        for state in self._live():
+            if state.detected:
+                return state.detected[0]
+        return None
+
+    def answer(self, page: Any, action: str, timeout_ms: float, *, again: bool = False) -> Outcome:
+        """Wait for a banner autoconsent knows, then opt in (``optIn``) or out (``optOut``).
+
+        ``again``: the banner was reopened after detection had ended, so detection runs once more.
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        if again:
+            for state in self._live():
+                state.popup, state.lifecycle = None, ""
+                # Rules are parsed already: only the start of detection is asked for.
+                self._send(state.frame, {"type": "initResp", "config": _config(None, self.retries), "rules": None})
+        idle = ("nothingDetected", "cmpDetected", "done", "optOutSucceeded", "optInSucceeded", "optOutFailed",
+                "optInFailed")
+
+        def settled() -> bool:
+            states = self._live()
+            return any(s.popup for s in states) or bool(states) and all(s.lifecycle in idle for s in states)
+
+        self._wait(page, settled, deadline)
+        with_popup = next((s for s in self._live() if s.popup), None)
+        if with_popup is None:
+            rule = self.found()
+            if rule is None:
+                return Outcome(problem="autoconsent found no consent manager it knows")
+            return Outcome(rule, problem=f"autoconsent recognised {rule}, but its banner did not show")
+        before = len(with_popup.results)
+        self._send(with_popup.frame, {"type": action})
+        self._wait(page, lambda: len(with_popup.results) > before, deadline + timeout_ms / 1000)
+        rule = with_popup.popup
+        if len(with_popup.results) == before:
+            return Outcome(rule, True, problem=f"autoconsent's rule {rule} did not finish the {action}")
+        _kind, rule, result = with_popup.results[-1]
+        return Outcome(rule, True, result, None if result else f"autoconsent's rule {rule} failed to {action}")

@@ -1,0 +1,159 @@
+"""The browser audit answers real consent managers' banners (tests/fixtures/managers/).
+
+The open-source managers run their real code, served in the browser from the locked copies in
+tools/consent-libs/ in place of the CDN, and autoconsent (tools/autoconsent/) answers them; Google
+Analytics is the stand-in of tests/fixtures/standins/. The hosted managers cannot run offline: the
+audit names them and says which scenarios it could not exercise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+from policypress.audit import MATERIAL, Timing, audit_site
+from policypress.audit.autoconsent import ENV, MISSING, find_autoconsent
+from policypress.audit.cdn import ConsentLibraries, find_libraries
+from policypress.audit.findings import AuditReport
+from policypress.audit.standins import load_standins
+from policypress.loader import load_policy
+
+MANAGERS = ROOT / "tests" / "fixtures" / "managers"
+STANDINS = ROOT / "tests" / "fixtures" / "standins"
+GA = {"_ga", "_ga_FIXTURE1"}
+# name: (the manager as the report names it, autoconsent's rule, the cookie keeping the answer)
+OPEN_SOURCE = {
+    "cookieconsent3": ("CookieConsent v3 (orestbida, vanilla-cookieconsent)", "cookieconsent3", "cc_cookie"),
+    "klaro": ("Klaro", "Klaro", "klaro"),
+    "cookieconsent2": ("Cookie Consent v2 (Osano's open-source cookieconsent)", "Complianz optin",
+                       "cookieconsent_status"),
+}
+HOSTED = {
+    "cookiebot": "Cookiebot",
+    "onetrust": "OneTrust",
+    "usercentrics": "Usercentrics",
+    "didomi": "Didomi",
+    "osano": "Osano (hosted)",
+    "complianz": "Complianz (WordPress plugin)",
+}
+ANSWERING = ("accept-all", "reject-all", "accept-then-withdraw")
+needs_tools = pytest.mark.skipif(
+    find_autoconsent() is None or not find_libraries(), reason="run `make tools` (autoconsent, consent-libs)"
+)
+
+
+def _audit(browser, name: str, **options) -> AuditReport:
+    return audit_site(
+        MANAGERS / name / "pages", load_policy(MANAGERS / "policy_data"), browser=browser,
+        standins=load_standins(STANDINS), banner=replace(MATERIAL, timeout_ms=3000),
+        timing=Timing(quiet_ms=200, max_ms=3000, page_timeout=10), **options,
+    )
+
+
+def _cookies(report: AuditReport, scenario: str) -> set[str]:
+    summary = next(s for s in report.scenarios if s.scenario == scenario)
+    return {cookie.name for cookie in summary.cookies}
+
+
+def _notes(report: AuditReport, scenario: str) -> list[str]:
+    return next(s for s in report.scenarios if s.scenario == scenario).notes
+
+
+@needs_tools
+@pytest.mark.browser
+@pytest.mark.parametrize("name", sorted(OPEN_SOURCE))
+def test_open_source_manager_answered_in_every_scenario(browser, name: str) -> None:
+    manager, rule, answer_cookie = OPEN_SOURCE[name]
+    report = _audit(browser, name)
+
+    assert [(f.rule.value, f.scenario, f.message) for f in report.findings] == []
+    assert report.exit_code == 0
+    # Nothing optional before an answer or under GPC (no banner answered there).
+    assert _cookies(report, "before-consent") == set()
+    assert _cookies(report, "gpc") == set()
+    # Accept runs the tracker; Reject stores the answer and nothing else.
+    assert _cookies(report, "accept-all") == {answer_cookie} | GA
+    assert _cookies(report, "reject-all") == {answer_cookie}
+    accepted = f"{manager}: banner answered (accept) by autoconsent's rule '{rule}'"
+    rejected = f"{manager}: banner answered (reject) by autoconsent's rule '{rule}'"
+    assert accepted in _notes(report, "accept-all")
+    assert rejected in _notes(report, "reject-all")
+    # Withdrawal: reopened through the manager's own call and answered with an opt-out; the tracker
+    # is not written again (no audit-not-withdrawn above).
+    assert [accepted, rejected] == [n for n in _notes(report, "accept-then-withdraw") if "banner answered" in n]
+    withdraw = next(s for s in report.scenarios if s.scenario == "accept-then-withdraw")
+    assert withdraw.pages_visited == 2
+
+
+@needs_tools
+@pytest.mark.browser
+@pytest.mark.parametrize("name", sorted(HOSTED))
+def test_hosted_manager_named_and_not_exercised_offline(browser, name: str) -> None:
+    report = _audit(browser, name)
+
+    assert report.errors == []
+    assert report.exit_code == 0  # the site is not at fault for what cannot run offline
+    found = {(f.rule.value, f.scenario, f.severity.value) for f in report.findings}
+    assert found == {("audit-not-exercised", scenario, "warning") for scenario in ANSWERING}
+    for finding in report.findings:
+        assert "not exercised offline: run the live audit" in finding.message
+        assert f"loads {HOSTED[name]} from " in finding.message
+
+
+@needs_tools
+@pytest.mark.browser
+def test_without_autoconsent_the_audit_says_so_once(browser, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path))  # a folder without autoconsent in it
+    report = _audit(browser, "cookieconsent3", scenarios=["accept-all", "reject-all"])
+
+    notes = [note for s in report.scenarios for note in s.notes]
+    assert notes.count(MISSING) == 1
+    # Material's selectors are what is left, and they do not fit this banner.
+    assert {(f.rule.value, f.scenario) for f in report.findings} == {
+        ("audit-banner", "accept-all"), ("audit-banner", "reject-all"),
+    }
+
+
+def _libraries(tmp_path: Path) -> ConsentLibraries:
+    package = tmp_path / "node_modules" / "vanilla-cookieconsent"
+    (package / "dist").mkdir(parents=True)
+    (package / "package.json").write_text('{"name": "vanilla-cookieconsent", "version": "3.0.1"}')
+    (package / "dist" / "cookieconsent.umd.js").write_text("/* the library */")
+    (tmp_path / "secret.txt").write_text("not a package file")
+    return ConsentLibraries(tmp_path / "node_modules")
+
+
+@pytest.mark.parametrize("url", [
+    "https://cdn.jsdelivr.net/gh/orestbida/cookieconsent@3.0.1/dist/cookieconsent.umd.js",
+    "https://cdn.jsdelivr.net/npm/vanilla-cookieconsent@3.0.1/dist/cookieconsent.umd.js",
+    "https://unpkg.com/vanilla-cookieconsent@3.0.1/dist/cookieconsent.umd.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/vanilla-cookieconsent/3.0.1/cookieconsent.umd.js",
+    "https://cdn.jsdelivr.net/npm/vanilla-cookieconsent@3.0.1/dist/cookieconsent.umd.min.js",
+])
+def test_cdn_urls_answered_from_the_locked_package(tmp_path: Path, url: str) -> None:
+    found = _libraries(tmp_path).find(url)
+    assert found is not None
+    assert found.body == b"/* the library */"
+    assert found.content_type.startswith("application/javascript")
+    assert found.note is None
+
+
+def test_another_version_is_served_as_the_locked_one_and_said(tmp_path: Path) -> None:
+    libraries = _libraries(tmp_path)
+    found = libraries.find("https://cdn.jsdelivr.net/npm/vanilla-cookieconsent@2.9.2/dist/cookieconsent.umd.js")
+    assert found is not None
+    assert found.note == "the page asked for version 2.9.2 of vanilla-cookieconsent; the audit served the locked 3.0.1"
+    ranged = libraries.find("https://cdn.jsdelivr.net/npm/vanilla-cookieconsent@3/dist/cookieconsent.umd.js")
+    assert ranged is not None and ranged.note is None  # 3.0.1 is a version 3
+
+
+def test_cdn_lookup_stays_inside_the_package(tmp_path: Path) -> None:
+    libraries = _libraries(tmp_path)
+    assert libraries.find("https://unpkg.com/vanilla-cookieconsent@3.0.1/../../secret.txt") is None
+    assert libraries.find("https://unpkg.com/vanilla-cookieconsent@3.0.1/%2e%2e/%2e%2e/secret.txt") is None
+    assert libraries.find("https://cdn.jsdelivr.net/npm/left-pad@1.3.0/index.js") is None
+    assert libraries.find("https://example.com/vanilla-cookieconsent@3.0.1/dist/cookieconsent.umd.js") is None
