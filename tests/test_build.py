@@ -27,6 +27,10 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 def test_script_in_the_data_renders_as_text(project_copy):
     data = project_copy / "policy_data"
+    # Released from 1.2's data: the draft (2.0) holds proposed facts, which `release` refuses.
+    for frozen in (data / "releases" / "1.2").glob("*.yaml"):
+        if frozen.name != "manifest.yaml":
+            (data / frozen.name).write_text(frozen.read_text(encoding="utf-8"), encoding="utf-8")
     replace_in(data / "activities.yaml", "name: {en: Newsletter,", 'name: {en: "<script>alert(1)</script> Newsletter",')
     replace_in(data / "policy.yaml", "en: Privacy policy", 'en: "Privacy <b>policy</b>"')
     released = subprocess.run(

@@ -58,7 +58,7 @@ def test_klaro_config_groups_cookies_by_provider(export):
     assert services["google"]["cookies"] == ["_ga", {"regex": "^_ga_.*$"}]
     assert services["cmt"]["required"] is True
     assert services["cmt"]["cookies"] == ["__RequestVerificationToken", {"regex": "^\\.AspNetCore\\.Antiforgery\\..*$"}]
-    assert config["translations"]["sv"]["purposes"] == {"necessary": "Nödvändiga", "analytics": "Statistik"}
+    assert config["translations"]["sv"]["purposes"] == {"necessary": "Nödvändiga cookies", "analytics": "Statistikcookies"}
 
 
 def test_material_config_is_a_pasteable_extra_block(export):

@@ -209,7 +209,7 @@ def test_cookie_added(versions):
     assert "Category: Analytics" in en.after
     assert "Duration: 1 day" in en.after
     sv = describe_change(change, diff, Lang.SV)
-    assert "Kategori: Statistik" in sv.after
+    assert "Kategori: Statistikcookies" in sv.after
     assert "Lagringstid: 1 dag" in sv.after
 
 
@@ -233,7 +233,7 @@ def test_cookie_category_changed(versions):
     en = describe_change(change, diff, Lang.EN)
     assert (en.summary, en.before, en.after) == ("Category changed", "Analytics", "Marketing")
     sv = describe_change(change, diff, Lang.SV)
-    assert (sv.summary, sv.before, sv.after) == ("Kategori har ändrats", "Statistik", "Marknadsföring")
+    assert (sv.summary, sv.before, sv.after) == ("Kategori har ändrats", "Statistikcookies", "Marknadsföringscookies")
 
 
 def test_cookie_duration_changed(versions):

@@ -76,7 +76,7 @@ def test_safeguard_outside_the_eea_without_mechanism_is_shown_as_missing():
 def test_consent_settings_offer_one_switch_per_optional_category():
     policy = load_policy(MINIMAL)
     consent = material_consent(policy, Lang.SV, policy_url="../integritetspolicy/", cookie_anchor="table-cookies")
-    assert consent["cookies"] == {"analytics": {"name": "Statistik", "checked": False}}
+    assert consent["cookies"] == {"analytics": {"name": "Statistikcookies", "checked": False}}
     assert consent["actions"] == ["accept", "reject", "manage"]
     assert 'href="../integritetspolicy/#table-cookies"' in consent["description"]
 

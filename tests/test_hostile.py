@@ -119,15 +119,37 @@ def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             shutil.copy2(source, project / part)
     data_dir = project / "policy_data"
     fields = poison(data_dir)
+    # A release may hold no proposed fact and no review note: release the poisoned draft as the
+    # data owner would once everything is confirmed, then put the draft's marks (poisoned too)
+    # back, so the preview build shows them beside the release.
+    poisoned = {spec.name: (data_dir / spec.name).read_text(encoding="utf-8") for spec in DATA_FILES}
+    for name, text in poisoned.items():
+        confirmed = _without_marks(yaml.safe_load(text))
+        (data_dir / name).write_text(yaml.safe_dump(confirmed, allow_unicode=True, sort_keys=False), encoding="utf-8")
     create_release(data_dir, "2.0", EFFECTIVE, ReleaseClass.MATERIAL, Text(en=PAYLOAD, sv=PAYLOAD))
+    for name, text in poisoned.items():
+        (data_dir / name).write_text(text, encoding="utf-8")
+    load_policy(data_dir)
     return {"project": project, "data": data_dir, "fields": fields}
+
+
+def _without_marks(value: Any) -> Any:
+    """The data with every ``status`` (proposed facts) and ``review`` (notes for the lawyer) removed."""
+    if isinstance(value, dict):
+        return {k: _without_marks(v) for k, v in value.items() if k not in ("status", "review")}
+    if isinstance(value, list):
+        return [_without_marks(v) for v in value]
+    return value
 
 
 @pytest.fixture(scope="module")
 def hostile(hostile_data: dict[str, Any]) -> dict[str, Any]:
     """... and its site, built by MkDocs with our hooks."""
     site = hostile_data["project"] / "site"
-    result = run_mkdocs_build(hostile_data["project"], site, env={"POLICY_DATE": EFFECTIVE.isoformat()})
+    # A preview: the draft's page with its proposed facts and review notes is built too.
+    result = run_mkdocs_build(
+        hostile_data["project"], site, env={"POLICY_DATE": EFFECTIVE.isoformat(), "POLICYPRESS_PREVIEW": "1"}
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return {**hostile_data, "site": site}
 

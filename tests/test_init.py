@@ -177,3 +177,94 @@ def test_a_failure_halfway_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         init_project(tmp_path / "empty", "Org AB")
     assert list((tmp_path / "empty").iterdir()) == []
+
+
+# --- init in an existing MkDocs site -------------------------------------------------------------
+
+SMALL_SITE = """\
+# The site's own comment, kept byte for byte.
+site_name: Small site   # trailing comment
+theme:
+  name: material
+  language: {language}
+extra:
+  alternate:
+    - {{name: English, link: /, lang: en}}
+    - {{name: Deutsch, link: /de/, lang: de}}
+{plugins}"""
+
+
+def small_site(root: Path, *, language: str = "en", plugins: str = "") -> Path:
+    site = root / "site-src"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text(SMALL_SITE.format(language=language, plugins=plugins), encoding="utf-8")
+    return site
+
+
+def test_init_in_an_existing_site_adds_data_and_one_plugin_line(policypress, tmp_path):
+    site = small_site(tmp_path, plugins="plugins:\n  - search:\n      lang: en\n# a comment after the list\n")
+    before = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    result = policypress(site, "init", ".", "--effective", "2026-01-15")
+    assert result.returncode == 0, result.stderr
+    after = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    # Exactly the plugin's lines are added, after the site's own plugins; nothing else moves.
+    assert after == before.replace(
+        "      lang: en\n", "      lang: en\n  - policypress:\n      languages: [en]\n"
+    )
+    assert (site / "policy_data" / "releases" / "1.0").is_dir()
+    assert [p.name for p in (site / "docs").iterdir()] == ["index.md"]  # the site's pages are untouched
+    assert "'de' is not supported yet" in result.stdout and "English pages" in result.stdout
+    assert "languages of the policy pages: en" in result.stdout
+    assert "TODO(review)" in result.stdout and "mkdocs build --strict" in result.stdout
+    check = policypress(site, "check")
+    assert check.returncode == 0, check.stderr
+
+
+def test_init_refuses_an_existing_policy_data_and_changes_nothing(policypress, tmp_path):
+    site = small_site(tmp_path)
+    (site / "policy_data").mkdir()
+    (site / "policy_data" / "mine.yaml").write_text("mine: true\n", encoding="utf-8")
+    before = (site / "mkdocs.yml").read_bytes()
+    result = policypress(site, "init", ".")
+    assert result.returncode == 2
+    assert "policy_data exists already" in result.stderr and "nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (site / "mkdocs.yml").read_bytes() == before
+    assert [p.name for p in (site / "policy_data").iterdir()] == ["mine.yaml"]
+
+
+def test_a_swedish_site_gets_swedish_and_english_policy_data(policypress, tmp_path):
+    site = small_site(tmp_path, language="sv")
+    result = policypress(site, "init", ".", "--effective", "2026-01-15")
+    assert result.returncode == 0, result.stderr
+    assert "languages of the policy pages: en, sv" in result.stdout
+    # Without plugins: MkDocs' default search must stay, so it is written beside ours.
+    assert (site / "mkdocs.yml").read_text(encoding="utf-8").endswith("plugins:\n  - search\n  - policypress\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("site_name: x\n", "site_name: x\n# Added by `policypress init`: MkDocs uses `search` by default only while "
+         "`plugins:` is absent.\nplugins:\n  - search\n  - policypress\n"),
+        ("plugins:\n- search\nextra: {}\n", "plugins:\n- search\n- policypress\nextra: {}\n"),
+        ("plugins: [search, tags]  # ours\n", "plugins: [search, tags, policypress]  # ours\n"),
+        ("plugins:\n  search: {}\n  tags:\n    x: 1\n\nnav: []\n",
+         "plugins:\n  search: {}\n  tags:\n    x: 1\n  policypress: {}\n\nnav: []\n"),
+        ("x: !ENV [A, 1]\nmd: !!python/name:a.b\nplugins:\n  - search", "x: !ENV [A, 1]\nmd: !!python/name:a.b\n"
+         "plugins:\n  - search\n  - policypress\n"),
+        ("plugins:\n  - policypress\n", "plugins:\n  - policypress\n"),
+    ],
+)
+def test_the_plugin_is_added_as_a_text_edit(text, expected):
+    from policypress.siteconfig import add_plugin
+
+    assert add_plugin(text) == expected
+
+
+def test_a_plugins_value_the_edit_does_not_understand_is_refused():
+    from policypress.siteconfig import SiteConfigError, add_plugin
+
+    with pytest.raises(SiteConfigError, match="add `- policypress` by hand"):
+        add_plugin("plugins: !ENV PLUGINS\n")

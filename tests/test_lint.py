@@ -401,6 +401,30 @@ def test_summary_counts_and_needs_input(tmp_path: Path) -> None:
     assert lint_summary(report) == "lint: 2 errors, 1 warning (2 need input from the data owner)"
 
 
+def test_proposed_fact_needs_confirmation(tmp_path: Path) -> None:
+    edits = {"recipients.yaml": ("    transfer:\n      mechanism: eu_us_dpf\n",
+                                 "    transfer:\n      mechanism: eu_us_dpf\n    status: {transfer: proposed}\n")}
+    report = lint(tmp_path, edits)
+    finding = only(report, "needs-confirmation")
+    assert finding.severity is Severity.WARNING
+    assert "recipients.mailchimp.transfer is proposed, not confirmed (needs input from the data owner)" in finding.message
+    assert_at(finding, tmp_path, "recipients.yaml", "status: {transfer: proposed}")
+    assert lint_summary(report) == "lint: 0 errors, 1 warning (1 needs input from the data owner)"
+
+
+def test_review_note_is_listed_for_the_lawyer(tmp_path: Path) -> None:
+    data_dir = write_data(tmp_path)
+    sections = (data_dir / "sections.yaml").read_text(encoding="utf-8")
+    paragraph = next(line for line in sections.splitlines() if line.lstrip().startswith("sv:"))
+    indent = paragraph[: len(paragraph) - len(paragraph.lstrip())]
+    note = f"{paragraph}\n{indent}review: {{en: Strike this, sv: Stryk detta}}"
+    (data_dir / "sections.yaml").write_text(sections.replace(paragraph, note, 1), encoding="utf-8")
+    report = lint_policy(load_policy(data_dir), data_dir)
+    finding = only(report, "legal-review-note")
+    assert finding.severity is Severity.WARNING
+    assert_at(finding, tmp_path, "sections.yaml", "review: {en: Strike this")
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
 def test_every_rule_has_a_failing_case_above(rule: object) -> None:
     # A rule without a test that makes it fire would silently rot; this keeps the list honest.

@@ -66,7 +66,7 @@ def test_the_wheel_holds_templates_signatures_skeleton_and_the_command(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in [
         "policypress/templates/policy.html.j2",
-        "policypress/trackers/data/vendors.yaml",
+        "policypress/trackers/data/analytics.yaml",
         "policypress/py.typed",
         "policypress/skeleton/mkdocs.yml",
         "policypress/skeleton/docs/index.md",

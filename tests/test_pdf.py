@@ -91,14 +91,14 @@ def test_swedish_pdf_of_1_1_is_a_traceable_record(swedish: Printed) -> None:
     text = swedish.text
     assert "1.1" in text
     # The effective date as the page prints it, in Swedish.
-    assert f"Version 1.1 · gäller från {DATE_SV}" in text
+    assert f"Version 1.1 · gäller från den {DATE_SV}" in text
     assert SENTENCE_SV in _flat(text)
     manifest_sha = hashlib.sha256(MANIFEST_11.read_bytes()).hexdigest()
     assert f"sha256 of manifest.yaml: {manifest_sha}" in text
     # The footer is on every page: the version, the date, the checksum and the page number.
     for number, page in enumerate(reader.pages, start=1):
         page_text = page.extract_text()
-        assert f"gäller från {DATE_SV}" in page_text, number
+        assert f"gäller från den {DATE_SV}" in page_text, number
         assert manifest_sha in page_text, number
         assert f"Sida {number} av {pages}" in page_text, number
     assert manifest_sha in swedish.stderr  # the command says what it printed

@@ -180,11 +180,13 @@ def test_the_consent_keeps_the_sites_own_switches_and_its_texts_when_asked(histo
     options = build.Options(data_dir=ROOT / "policy_data")
     merged = build.consent_for(current, Lang.SV, policy_url="../", site_consent=own, options=options)
     assert merged["cookies"]["github"] == {"name": "GitHub", "checked": True}
-    assert merged["cookies"]["analytics"]["checked"] is False  # the policy's switches start off
-    assert merged["title"] != "Cookies here"
-    site_texts = build.Options(data_dir=ROOT / "policy_data", consent_merge=False, consent_texts="site")
-    replaced = build.consent_for(current, Lang.SV, policy_url="../", site_consent=own, options=site_texts)
-    assert (replaced["title"], replaced["description"]) == ("Cookies here", "Ours.")
+    # The policy's switches start off, under the site's name for them.
+    assert merged["cookies"]["analytics"] == {"name": "x", "checked": False}
+    assert list(merged["cookies"]) == ["github", "analytics"]  # the site's order
+    assert (merged["title"], merged["description"]) == ("Cookies here", "Ours.")  # the site's texts win
+    policy_texts = build.Options(data_dir=ROOT / "policy_data", consent_merge=False, consent_texts="policy")
+    replaced = build.consent_for(current, Lang.SV, policy_url="../", site_consent=own, options=policy_texts)
+    assert replaced["title"] != "Cookies here" and "Ours." not in replaced["description"]
     assert "github" not in replaced["cookies"]
 
 
@@ -198,3 +200,34 @@ def test_the_plan_holds_only_the_chosen_languages(history):
 @pytest.mark.parametrize(("option", "env", "expected"), [(False, "", False), (False, "0", False), (False, "1", True), (True, "", True)])
 def test_preview_by_option_or_environment(option, env, expected):
     assert build.is_preview(option, {"POLICYPRESS_PREVIEW": env}) is expected
+
+
+@pytest.mark.slow
+def test_a_german_site_keeps_its_nav_alternate_language_and_copyright(tmp_path, monkeypatch):
+    """A `language: de` site with an `en/` folder, its own nav:, extra.alternate en/de and a copyright:
+    after init all of it is the site's still; the policy pages join the nav."""
+    site = tmp_path / "de-site"
+    (site / "docs" / "en").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# Start\n", encoding="utf-8")
+    (site / "docs" / "en" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text(
+        "site_name: Seite\ncopyright: Copyright &copy; 2024 Beispiel\ntheme:\n  name: material\n  language: de\n"
+        "nav:\n  - Start: index.md\n  - English: en/index.md\nextra:\n  alternate:\n"
+        "    - {name: Deutsch, link: /, lang: de}\n    - {name: English, link: /en/, lang: en}\n",
+        encoding="utf-8",
+    )
+    from policypress.init import init_site
+
+    init_site(site, "Org AB", dt.date(2026, 1, 15))
+    built = build_in_process(site, monkeypatch)
+
+    home = BeautifulSoup((built / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.html["lang"] == "de"  # the site's own page keeps the theme's language
+    assert [a.get_text(strip=True) for a in home.select(".md-select__link")] == ["Deutsch", "English"]
+    assert "Copyright © 2024 Beispiel" in home.select_one(".md-copyright__highlight").get_text()
+    titles = [a.get_text(strip=True) for a in home.select("nav.md-nav--primary > ul > li > a.md-nav__link")]
+    assert titles[:2] == ["Start", "English"] and "Privacy policy" in titles, titles
+    policy = BeautifulSoup((built / EN_PAGE).read_text(encoding="utf-8"), "html.parser")
+    assert policy.html["lang"] == "en"
+    # On the policy page the switcher keeps the site's German link.
+    assert "Deutsch" in [a.get_text(strip=True) for a in policy.select(".md-select__link")]

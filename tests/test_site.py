@@ -74,7 +74,7 @@ def test_swedish_tables_use_swedish_terms(built_site):
     assert recipients["Microsoft (Office 365)"][1] == "Personuppgiftsbiträde"
     assert "Irland" in recipients["Microsoft (Office 365)"][3]
     cookies = {row[0]: row for row in table_rows(html, "cookies")}
-    assert cookies["_ga"][3:5] == ["Statistik", "2 år"]
+    assert cookies["_ga"][3:5] == ["Statistikcookies", "2 år"]
     assert cookies["_ga"][6] == "Ja"
     rights = [row[0] for row in table_rows(html, "rights")]
     assert rights == ["Rätt till tillgång (artikel 15 GDPR)", "Rätt till radering (artikel 17 GDPR)"]
@@ -141,7 +141,7 @@ def test_home_pages_exist_in_both_languages(built_site):
 
 @pytest.mark.parametrize(
     "page,title,category,accept",
-    [(EN_PAGE, "Cookie consent", "Analytics", "Accept"), (SV_PAGE, "Samtycke till cookies", "Statistik", "Acceptera")],
+    [(EN_PAGE, "Cookie consent", "Analytics", "Accept"), (SV_PAGE, "Samtycke till cookies", "Statistikcookies", "Acceptera")],
 )
 def test_consent_banner_is_generated_from_the_categories(built_site, page, title, category, accept):
     form = soup(built_site, page).select_one("form[name=consent]")

@@ -10,7 +10,8 @@ builder could call the same ones in the same order:
   render_page    one generated page: its HTML, table of contents and anchors
   consent_for    the consent banner's settings for one language
   artifacts      the files published beside the pages (policy.json, feeds, gpc.json ...)
-  scan_verdict   the consent scan of the built site against the cookie table
+  cookie_table   which cookie table the scan checks: the draft's (editing) or the release's (publishing)
+  scan_verdict   the consent scan of the built site against that table
 
 Every failure a user can cause comes out as a ``PolicyPressError``; ``BuildStopped``
 carries the whole message the builder should show.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,17 @@ from .i18n import Lang
 from .lint import Severity as LintSeverity
 from .lint import lint_policy, lint_summary
 from .lint import render as render_lint
+from .loader import display_path
+from .model import CookieDeclaration, Policy
 from .pages import SiteBuild, render_generated_page
-from .scan import ScanReport, scan_site
+from .proposed import refuse_unconfirmed_releases
+from .provenance import load_provenance
+from .scan import Rule, ScanReport, scan_site
 from .scan.report import format_finding, render_text, summary
 from .scan.transparency import fill_scan_note, scan_note
+from .trackers.names import names_overlap, parse_name
+from .buildcache import cache_dir_for
+from .render import use_cache_dir
 from .versions import History, Release, build_date, load_history
 
 # The anchor of the cookie table, which the banner's description links to.
@@ -61,11 +69,17 @@ class Options:
     scan_enabled: bool = True
     scan_strict: bool = False
     scan_pages: tuple[Path, ...] = ()
+    # Hosts of the site itself (from its published URL): its absolute links are not a third party.
+    site_hosts: tuple[str, ...] = ()
     # Keep the site's own consent switches (e.g. Material's `github`) beside the policy's.
     consent_merge: bool = True
-    # "policy": the banner's title and description come from the policy, in each page's
-    # language; "site": from the site's extra.consent where it gives them.
-    consent_texts: str = "policy"
+    # "site": the banner's title, description and buttons come from the site's extra.consent
+    # where it gives them (it is the site's banner); "policy": from the policy, in each page's language.
+    consent_texts: str = "site"
+    # Check the cookie table of the draft rather than of the release in effect (mkdocs serve, previews).
+    scan_draft: bool = False
+    # Storage the theme itself writes, declared on the site's behalf unless the data declares it.
+    theme_storage: Mapping[str, CookieDeclaration] = field(default_factory=dict)
 
 
 def is_preview(option: bool, environ: Mapping[str, str]) -> bool:
@@ -76,8 +90,11 @@ def is_preview(option: bool, environ: Mapping[str, str]) -> bool:
 def load_edition(data_dir: Path, environ: Mapping[str, str]) -> tuple[History, dt.date, Release]:
     """The verified history, the build date and the release in effect on it."""
     try:
-        history = load_history(data_dir)
+        cache_dir = cache_dir_for(data_dir)
+        use_cache_dir(cache_dir)  # our templates' bytecode
+        history = load_history(data_dir, cache_dir=cache_dir)
         history.draft  # the working copy must be valid even when it is not shown
+        load_provenance(history)  # where the releases' facts came from must name real paths
         today = build_date(dict(environ))
     except PolicyPressError as exc:
         raise BuildStopped(f"policypress: {exc}") from None
@@ -92,6 +109,12 @@ def load_edition(data_dir: Path, environ: Mapping[str, str]) -> tuple[History, d
 
 def lint_phase(history: History, current: Release, *, preview: bool, fail_on: str) -> list[str]:
     """One summary line per linted edition (the draft too in previews); raises when ``fail_on`` is met."""
+    if not preview:
+        # Proposed facts and review notes are for previews only; a published page would state them as true.
+        try:
+            refuse_unconfirmed_releases(history)
+        except PolicyPressError as exc:
+            raise BuildStopped(f"policypress: {exc}") from None
     targets = [(f"release {current.version}", current.policy, current.path)]
     if preview:
         targets.append(("draft", history.draft, history.data_dir))
@@ -124,7 +147,7 @@ def plan(
     use_directory_urls: bool = True,
 ) -> SiteBuild:
     pages = tuple(page for page in site.plan_pages(history, today, preview=preview) if page.lang in languages)
-    return SiteBuild(history, today, pages, use_directory_urls=use_directory_urls)
+    return SiteBuild(history, today, pages, use_directory_urls=use_directory_urls, preview=preview)
 
 
 @dataclass(frozen=True)
@@ -158,11 +181,26 @@ def consent_for(
     consent = material_consent(current.policy, lang, policy_url=policy_url, cookie_anchor=COOKIE_TABLE)
     own = dict(site_consent or {})
     if options.consent_texts == "site":
-        consent.update({key: own[key] for key in ("title", "description") if own.get(key)})
-    if options.consent_merge and own.get("cookies"):
-        # The policy's categories win: their switches must start off whatever the site says.
-        consent["cookies"] = {**own["cookies"], **consent["cookies"]}
+        consent.update({key: own[key] for key in ("title", "description", "actions") if own.get(key)})
+    if options.consent_merge and isinstance(own.get("cookies"), Mapping):
+        consent["cookies"] = merge_switches(own["cookies"], consent["cookies"])
     return consent
+
+
+def merge_switches(site: Mapping[str, Any], ours: Mapping[str, Any]) -> dict[str, Any]:
+    """The site's switches in its order with their names and ``checked`` states (its ``github``
+    opt-in stays as the site set it), then ours. A category of the policy always starts off
+    (a pre-ticked box is no consent), under the site's name for it when it gives one."""
+    merged: dict[str, Any] = {}
+    for key, value in site.items():
+        # Material accepts `analytics: Name` as short for `{name: Name, checked: false}`.
+        switch = dict(value) if isinstance(value, Mapping) else {"name": str(value), "checked": False}
+        if key in ours:
+            switch = {**ours[key], "name": switch.get("name") or ours[key]["name"], "checked": False}
+        merged[key] = switch
+    for key, value in ours.items():
+        merged.setdefault(key, dict(value))
+    return merged
 
 
 def artifacts(build: SiteBuild, current: Release, *, site_url: str | None, languages: Sequence[Lang]) -> dict[str, str]:
@@ -193,20 +231,62 @@ class ScanVerdict:
     lines: list[str]  # what the build shows as information (never as warnings: strict would fail)
 
 
-def scan_verdict(site_dir: Path, current: Release, options: Options) -> ScanVerdict:
-    """The built site (and the folders in ``scan_pages``) against the cookie table of the policy in effect.
-    Errors stop the build."""
+@dataclass(frozen=True)
+class CookieTable:
+    """The cookie table a scan checks: the draft's, or that of the release in effect."""
+
+    policy: Policy
+    data_dir: Path
+    label: str  # "the draft", or "release 1.2 (policy_data/releases/1.2/cookies.yaml)"
+    is_draft: bool
+
+
+def cookie_table(history: History, current: Release, *, draft: bool) -> CookieTable:
+    """While editing (mkdocs serve, previews) the draft's table; when publishing, the release's."""
+    if draft:
+        return CookieTable(history.draft, history.data_dir, "the draft", True)
+    where = display_path(current.path / "cookies.yaml")
+    return CookieTable(current.policy, current.path, f"release {current.version} ({where})", False)
+
+
+def with_theme_storage(policy: Policy, theme_storage: Mapping[str, CookieDeclaration]) -> tuple[Policy, set[str]]:
+    """``policy`` with the theme's own storage declared where the data does not declare it itself."""
+    declared = [parse_name(name) for name in policy.cookies]
+    added = {
+        name: cookie for name, cookie in theme_storage.items()
+        if not any(names_overlap(parse_name(name), pattern) for pattern in declared)
+    }
+    if not added:
+        return policy, set()
+    return replace(policy, cookies={**policy.cookies, **added}), set(added)
+
+
+def scan_verdict(site_dir: Path, table: CookieTable, options: Options) -> ScanVerdict:
+    """The built site (and the folders in ``scan_pages``) against ``table``. Errors stop the build."""
+    policy, implicit = with_theme_storage(table.policy, options.theme_storage)
     try:
         report = scan_site(
-            site_dir, current.policy, extra_pages=list(options.scan_pages), strict=options.scan_strict,
-            data_dir=current.path,
+            site_dir, policy, extra_pages=list(options.scan_pages), strict=options.scan_strict,
+            data_dir=table.data_dir, site_hosts=options.site_hosts,
         )
     except PolicyPressError as exc:
-        raise BuildStopped(f"policypress scan: {exc}") from None
+        raise BuildStopped(f"policypress scan (of {table.label}): {exc}") from None
+    # The theme's keys are declared on the site's behalf: a feature the site does not use is no finding.
+    report.findings[:] = [
+        finding for finding in report.findings
+        if not (finding.rule is Rule.DECLARED_NOT_OBSERVED and finding.key in implicit)
+    ]
     if not report.ok:
-        raise BuildStopped(f"policypress scan found problems:\n{render_text(report)}")
-    lines = [f"policypress scan: {summary(report)}"]
-    lines += [f"policypress scan: {format_finding(finding).splitlines()[0]}" for finding in report.warnings]
+        advice = (
+            "" if table.is_draft else
+            "\nFix policy_data/ (the draft), then release it (`policypress release VERSION --effective YYYY-MM-DD`): "
+            "a build checks the release in effect; `mkdocs serve` and previews check the draft."
+        )
+        raise BuildStopped(
+            f"policypress scan found problems (checked against {table.label}):\n{render_text(report)}{advice}"
+        )
+    lines = [f"policypress scan: checked the built site against {table.label}", f"policypress scan: {summary(report)}"]
+    lines += [f"policypress scan: {format_finding(finding).splitlines()[0]} ({table.label})" for finding in report.warnings]
     return ScanVerdict(report, lines)
 
 

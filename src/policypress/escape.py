@@ -44,6 +44,7 @@ _SCRIPT_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
+_SCRIPT_TABLE = str.maketrans(_SCRIPT_ESCAPES)
 
 
 def script_json(value: Any, *, indent: int | None = None, sort_keys: bool = False, compact: bool = False) -> str:
@@ -52,7 +53,7 @@ def script_json(value: Any, *, indent: int | None = None, sort_keys: bool = Fals
     ``compact`` drops the spaces after ``,`` and ``:`` (for JSON-LD inside pages)."""
     separators = (",", ":") if compact else None
     text = json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys, separators=separators)
-    return "".join(_SCRIPT_ESCAPES.get(ch, ch) for ch in text)
+    return text.translate(_SCRIPT_TABLE)  # one pass in C: a JSON-LD block is tens of KB per page
 
 
 # Inside a regular expression literal these would end the literal, the line or the

@@ -29,6 +29,7 @@ from .i18n import Text
 from .loader import display_path, load_policy
 from .release import create_release
 from .schema import write_schemas
+from .init_site import SiteInit, init_existing_site, is_existing_site
 from .versions import Release, ReleaseClass, build_date
 
 DEFAULT_NAME = "Example Organisation AB"
@@ -114,13 +115,17 @@ def _check_target(target: Path) -> None:
         raise InitRefused(f"{display_path(target)} exists and is not a folder; choose a new folder")
     if target.is_dir() and any(target.iterdir()):
         raise InitRefused(
-            f"{display_path(target)} is not empty; init writes a new project into a new or empty folder only"
+            f"{display_path(target)} is not empty and holds no mkdocs.yml; init writes a new project into a new "
+            "or empty folder, or adds a policy to an existing MkDocs site (a folder with mkdocs.yml)"
         )
 
 
-def _write_skeleton(target: Path, name: str, *, named: bool) -> None:
+def _write_skeleton(target: Path, name: str, *, named: bool, only: str = "") -> None:
+    """The skeleton's files (those under ``only``, e.g. ``policy_data/``, when given) into ``target``."""
     values = placeholders(name, named=named)
     for relative, source in _walk(skeleton()):
+        if not relative.startswith(only):
+            continue
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         kind = TEMPLATE_SUFFIXES.get(Path(relative).suffix)
@@ -165,3 +170,16 @@ def init_project(
     except BaseException:
         _undo(target, created)
         raise
+
+
+def init_site(
+    target: Path, name: str = DEFAULT_NAME, effective: dt.date | None = None, *, named: bool = True
+) -> SiteInit:
+    """Add a policy to the existing MkDocs site in ``target`` (see ``policypress.init_site``)."""
+    name = check_name(name)
+
+    def write_data(data_dir: Path) -> None:
+        _write_skeleton(data_dir.parent, name, named=named, only="policy_data/")
+
+    return init_existing_site(target, write_data, FIRST_SUMMARY, effective)
+

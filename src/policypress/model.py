@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
+from pydantic import SerializerFunctionWrapHandler, model_serializer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from .countries import CountryCode
@@ -21,6 +22,7 @@ from .vocabulary import (
     CookieCategory,
     DataCategory,
     DataSource,
+    FactStatus,
     LegalBasis,
     Party,
     RecipientRole,
@@ -58,6 +60,55 @@ WebURL = Annotated[str, AfterValidator(_web_url)]
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- facts awaiting the data owner's confirmation ----------------------------
+
+
+class ActivityFact(StrEnum):
+    """The facts of a processing activity that can be proposed rather than confirmed."""
+
+    LEGAL_BASIS = "legal_basis"
+    LEGITIMATE_INTEREST = "legitimate_interest"
+    RETENTION = "retention"
+    RECIPIENTS = "recipients"
+    REQUIREMENT = "requirement"
+
+
+class RecipientFact(StrEnum):
+    """The facts of a recipient that can be proposed rather than confirmed."""
+
+    ROLE = "role"
+    STORAGE = "storage"
+    TRANSFER = "transfer"
+
+
+class RightsFact(StrEnum):
+    HOW_TO_EXERCISE = "how_to_exercise"
+
+
+class Reviewable(Model):
+    """Base of the models with a ``status`` (and ``review``): a dump leaves them out while they hold
+    their defaults, so that confirmed data dumps (diffs, exports) exactly as before they existed."""
+
+    @model_serializer(mode="wrap")
+    def _omit_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            if data.get("status") in ({}, FactStatus.CONFIRMED.value, FactStatus.CONFIRMED):
+                del data["status"]
+            if "review" in data and data["review"] is None:
+                del data["review"]
+        return data
+
+
+STATUS_DESCRIPTION = (
+    "Which of this item's facts are only proposed, by field name, e.g. {transfer: proposed}. "
+    "A fact not listed is confirmed by the data owner. A proposed fact is shown only in previews, "
+    "marked 'Proposed, not confirmed by the data owner'; published pages show it as not stated, "
+    "and the draft cannot be released while any fact is proposed."
+)
+
 
 
 # --- policy.yaml -------------------------------------------------------------
@@ -110,7 +161,7 @@ class Retention(Model):
         return self
 
 
-class ProcessingActivity(Model):
+class ProcessingActivity(Reviewable):
     name: Text
     purpose: Text
     dpv_purpose: DpvPurpose | None = Field(
@@ -127,6 +178,10 @@ class ProcessingActivity(Model):
     # Art. 13(2)(e): must the data be provided, and what happens if it is not.
     requirement: Requirement | None = None
     requirement_consequence: Text | None = None
+    status: dict[ActivityFact, FactStatus] = Field(default_factory=dict, description=STATUS_DESCRIPTION)
+
+    def is_proposed(self, fact: ActivityFact) -> bool:
+        return self.status.get(fact) is FactStatus.PROPOSED
 
 
 class AutomatedDecisions(Model):
@@ -155,12 +210,16 @@ class Transfer(Model):
     reference: Text | None = None
 
 
-class Recipient(Model):
+class Recipient(Reviewable):
     name: Text
     role: RecipientRole
     service: Text
     storage: Storage = Storage()
     transfer: Transfer | None = None
+    status: dict[RecipientFact, FactStatus] = Field(default_factory=dict, description=STATUS_DESCRIPTION)
+
+    def is_proposed(self, fact: RecipientFact) -> bool:
+        return self.status.get(fact) is FactStatus.PROPOSED
 
 
 class RecipientsFile(Model):
@@ -200,10 +259,14 @@ class SupervisoryAuthority(Model):
     website: WebURL = Field("", description="the authority's website, linked from the pages (http, https or mailto)")
 
 
-class RightsFile(Model):
+class RightsFile(Reviewable):
     how_to_exercise: Text | None = None
     supervisory_authority: SupervisoryAuthority | None = None
     rights: dict[Right, RightStatement]
+    status: dict[RightsFact, FactStatus] = Field(default_factory=dict, description=STATUS_DESCRIPTION)
+
+    def is_proposed(self, fact: RightsFact) -> bool:
+        return self.status.get(fact) is FactStatus.PROPOSED
 
 
 # --- sections.yaml -----------------------------------------------------------
@@ -219,12 +282,22 @@ class GeneratedTable(StrEnum):
     RIGHTS = "rights"
 
 
-class Block(Model):
+class Block(Reviewable):
     """A paragraph (``{en, sv}``) or a bulleted list (``{list: [{en, sv}, ...]}``)."""
 
     en: NonEmptyStr | None = None
     sv: NonEmptyStr | None = None
     list: tuple[Text, ...] | None = None
+    status: FactStatus = Field(
+        default=FactStatus.CONFIRMED,
+        description="'proposed' when the data owner has not confirmed what this paragraph or list states: "
+        "it is then shown only in previews, marked, and left out of published pages.",
+    )
+    review: Text | None = Field(
+        default=None,
+        description="A question for the legal review about this paragraph or list (e.g. a sentence to strike "
+        "or reword). Shown only in previews; the lint lists it, and the draft cannot be released with it.",
+    )
 
     @model_validator(mode="after")
     def _paragraph_or_list(self) -> Block:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .diff import diff_policies, fragment_headings, render_changes_fragment
 from .i18n import Lang
 from .model import Policy
+from .provenance import Provenance, load_provenance
 from .render import Heading, RenderedPage, render_policy_page, render_template
 from .site import DRAFT, GeneratedPage, PageKind, page_url, relative_url, version_name
 from .ui import ui
@@ -41,6 +42,12 @@ class SiteBuild:
     today: dt.date
     pages: tuple[GeneratedPage, ...]
     use_directory_urls: bool = True
+    # Previews show proposed facts and review notes, marked; other builds never state them.
+    preview: bool = False
+
+    @cached_property
+    def provenance(self) -> Provenance:
+        return load_provenance(self.history)
 
     @cached_property
     def current(self) -> Release | None:
@@ -95,6 +102,10 @@ def _release_notice(page: GeneratedPage, build: SiteBuild, release: Release) -> 
         return ui("version.release.upcoming", lang).format(version=release.version, effective=effective)
     successor = build.history.successor(release)
     assert successor is not None  # not current and not upcoming: something replaced it
+    if successor.effective <= release.effective:
+        return ui("version.release.superseded_same_day", lang).format(
+            version=release.version, effective=effective, next=successor.version
+        )
     last_day = max(successor.effective - dt.timedelta(days=1), release.effective)
     return ui("version.release.superseded", lang).format(
         version=release.version, effective=effective, until=format_day(last_day, lang), next=successor.version
@@ -198,11 +209,17 @@ def _render_changes(page: GeneratedPage, build: SiteBuild) -> RenderedPage:
             kind=ui(f"class.{release.manifest.change_class.value}", lang).lower(),
         )
         summary = release.manifest.summary.get(lang)
+    provenance = [
+        {"text": ui("changes.provenance", lang).format(version=version), "paths": sorted(build.provenance.paths(version))}
+        for version in (old_version, new_version)
+        if build.provenance.paths(version)
+    ]
     html = render_template(
         "changes.html.j2",
         lang=lang.value,
         intro=intro,
         summary=summary,
+        provenance=provenance,
         links=links,
         fragment=Markup(render_changes_fragment(diff, lang)),
     )
@@ -215,9 +232,11 @@ def render_generated_page(page: GeneratedPage, build: SiteBuild) -> RenderedPage
         return _render_archive(page, build)
     if page.kind is PageKind.CHANGES:
         return _render_changes(page, build)
-    policy = build.policy(page.version or DRAFT)
+    version = page.version or DRAFT
+    policy = build.policy(version)
     return render_policy_page(
-        policy, page.lang, header=_policy_header(page, build), scan_note_slot=page.kind is PageKind.CURRENT
+        policy, page.lang, header=_policy_header(page, build), scan_note_slot=page.kind is PageKind.CURRENT,
+        preview=build.preview, added=build.provenance.paths(version),
     )
 
 

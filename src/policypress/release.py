@@ -12,6 +12,7 @@ from .diff import diff_policies
 from .errors import DataError, PolicyPressError
 from .i18n import Text
 from .loader import DATA_FILES, display_path, load_policy
+from .proposed import refuse_unconfirmed
 from .seals import read_seals, write_seals
 from .versions import (
     MANIFEST,
@@ -76,6 +77,8 @@ def create_release(
                 f"{latest.version} ({latest.effective})"
             )
     draft = load_policy(data_dir)  # raises DataError: an invalid draft is never frozen
+    # A release is published as true: every proposed fact must be confirmed, every review note resolved.
+    refuse_unconfirmed(draft, data_dir, f"the draft in {display_path(data_dir)}", f"release {version} refused")
     if latest is not None and draft == latest.policy:
         raise ReleaseRefused(f"the draft in {display_path(data_dir)} is the same as release {latest.version}: nothing to release")
     if latest is not None and change_class is ReleaseClass.EDITORIAL:

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .i18n import Lang, Text
@@ -18,6 +20,7 @@ from .model import Policy
 from .scan.transparency import PLACEHOLDER as SCAN_NOTE_PLACEHOLDER
 from .tables import Code, build_table
 from .ui import ui
+from .vocabulary import FactStatus
 
 # A URL in running text; trailing punctuation belongs to the sentence, not the link.
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -74,6 +77,22 @@ def template_environment() -> Environment:
     return env
 
 
+def use_cache_dir(cache_dir: Path) -> None:
+    """Keep our compiled templates in ``cache_dir/jinja`` (a build's ``.cache/policypress``), so
+    that a new process loads their bytecode instead of compiling them again. Jinja keys each
+    entry by the template's name and checksums its source, and writes it atomically."""
+    folder = cache_dir / "jinja"
+    env = template_environment()
+    current = env.bytecode_cache
+    if isinstance(current, FileSystemBytecodeCache) and Path(current.directory) == folder:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # a read-only checkout builds without the cache
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def _controller_facts(policy: Policy, lang: Lang) -> list[tuple[str, str]]:
     controller = policy.controller
     facts = [
@@ -94,9 +113,13 @@ def render_template(name: str, **context: object) -> str:
     return template_environment().get_template(name).render(**context)
 
 
-def render_policy_page(policy: Policy, lang: Lang, *, header: str = "", scan_note_slot: bool = False) -> RenderedPage:
+def render_policy_page(
+    policy: Policy, lang: Lang, *, header: str = "", scan_note_slot: bool = False, preview: bool = False,
+    added: frozenset[str] = frozenset(),
+) -> RenderedPage:
     """The whole policy as one page in ``lang``. ``header`` is trusted HTML shown above it
-    (the version line and notices, built from escaped parts by ``pages``)."""
+    (the version line and notices, built from escaped parts by ``pages``). ``preview`` shows
+    proposed facts and review notes, marked; ``added``: data paths the data owner added (provenance)."""
     def t(value: Text) -> str:
         return value.get(lang)
 
@@ -108,8 +131,8 @@ def render_policy_page(policy: Policy, lang: Lang, *, header: str = "", scan_not
         for sub_id, sub in section.subsections.items():
             anchor = f"{section_id}--{sub_id}"
             headings.append(Heading(3, anchor, t(sub.title)))
-            subsections.append((anchor, sub, [build_table(kind, policy, lang) for kind in sub.tables]))
-        tables = [build_table(kind, policy, lang) for kind in section.tables]
+            subsections.append((anchor, sub, [build_table(kind, policy, lang, preview=preview, added=added) for kind in sub.tables]))
+        tables = [build_table(kind, policy, lang, preview=preview, added=added) for kind in section.tables]
         sections.append((section_id, section, tables, subsections))
     headings.append(Heading(2, "controller", ui("controller.heading", lang)))
 
@@ -122,5 +145,8 @@ def render_policy_page(policy: Policy, lang: Lang, *, header: str = "", scan_not
         controller_facts=_controller_facts(policy, lang),
         header=Markup(header),
         scan_note_slot=Markup(SCAN_NOTE_PLACEHOLDER) if scan_note_slot else "",
+        preview=preview,
+        proposed_mark=FactStatus.PROPOSED.label(lang),
+        review_title=ui("review.title", lang),
     )
     return RenderedPage(title=t(policy.meta.title), html=html, headings=tuple(headings))

@@ -10,14 +10,37 @@ from dataclasses import dataclass
 
 from .countries import country_name, is_in_eea
 from .i18n import Lang
-from .model import GeneratedTable, Policy, ProcessingActivity, Recipient
+from .model import ActivityFact, GeneratedTable, Policy, ProcessingActivity, Recipient, RecipientFact, RightsFact
 from .ui import ui
+from .vocabulary import FactStatus, Party, StorageType
+from .yamlsource import format_path
+
 
 class Code(str):
     """A cell shown as code: a cookie or storage key name."""
 
 
-Cell = str | tuple[str, ...]
+@dataclass(frozen=True)
+class Marked:
+    """A cell shown with a mark beside it: a proposed fact (in previews), or a fact of a release
+    that the data owner added to the published text (``kind`` is the CSS modifier)."""
+
+    value: str | tuple[str, ...]
+    mark: str
+    kind: str  # "proposed" or "added"
+
+
+Cell = str | tuple[str, ...] | Marked
+
+
+def fact_cell(value: str | tuple[str, ...], proposed: bool, lang: Lang, preview: bool) -> Cell:
+    """A confirmed fact as it is; a proposed one marked in previews, and "Not stated" elsewhere,
+    so that no published page states it as true."""
+    if not proposed:
+        return value
+    if preview:
+        return Marked(value, FactStatus.PROPOSED.label(lang), "proposed")
+    return ui("value.not_stated", lang)
 
 
 @dataclass(frozen=True)
@@ -52,15 +75,17 @@ def _requirement_cell(activity: ProcessingActivity, lang: Lang) -> str:
     return label
 
 
-def activities_table(policy: Policy, lang: Lang) -> Table:
+def activities_table(policy: Policy, lang: Lang, preview: bool = False) -> Table:
     # The column appears once any activity says whether its data must be provided.
     with_requirement = any(a.requirement is not None for a in policy.activities.activities.values())
     rows = []
     for activity_id, activity in policy.activities.activities.items():
         recipients = tuple(policy.recipients[r].name.get(lang) for r in activity.recipients)
         basis = activity.legal_basis.label(lang) if activity.legal_basis else ui("value.not_stated", lang)
+        proposed_basis = activity.is_proposed(ActivityFact.LEGAL_BASIS)
         if activity.legitimate_interest is not None:
             basis = f"{basis}: {activity.legitimate_interest.get(lang)}"
+            proposed_basis = proposed_basis or activity.is_proposed(ActivityFact.LEGITIMATE_INTEREST)
         rows.append(
             Row(
                 id=f"activity-{activity_id}",
@@ -69,9 +94,13 @@ def activities_table(policy: Policy, lang: Lang) -> Table:
                     activity.purpose.get(lang),
                     tuple(category.label(lang) for category in activity.data_categories),
                     activity.source.label(lang),
-                    recipients or ui("value.none", lang),
-                    basis,
-                    *((_requirement_cell(activity, lang),) if with_requirement else ()),
+                    fact_cell(recipients or ui("value.none", lang), activity.is_proposed(ActivityFact.RECIPIENTS), lang, preview),
+                    fact_cell(basis, proposed_basis, lang, preview),
+                    *(
+                        (fact_cell(_requirement_cell(activity, lang), activity.is_proposed(ActivityFact.REQUIREMENT), lang, preview),)
+                        if with_requirement
+                        else ()
+                    ),
                 ),
             )
         )
@@ -107,16 +136,16 @@ def safeguard_cell(recipient: Recipient, lang: Lang) -> str:
     return ui("value.no_safeguard", lang)
 
 
-def recipients_table(policy: Policy, lang: Lang) -> Table:
+def recipients_table(policy: Policy, lang: Lang, preview: bool = False) -> Table:
     rows = tuple(
         Row(
             id=f"recipient-{recipient_id}",
             cells=(
                 recipient.name.get(lang),
-                recipient.role.label(lang),
+                fact_cell(recipient.role.label(lang), recipient.is_proposed(RecipientFact.ROLE), lang, preview),
                 recipient.service.get(lang),
-                storage_cell(recipient, lang),
-                safeguard_cell(recipient, lang),
+                fact_cell(storage_cell(recipient, lang), recipient.is_proposed(RecipientFact.STORAGE), lang, preview),
+                fact_cell(safeguard_cell(recipient, lang), recipient.is_proposed(RecipientFact.TRANSFER), lang, preview),
             ),
         )
         for recipient_id, recipient in policy.recipients.items()
@@ -125,16 +154,32 @@ def recipients_table(policy: Policy, lang: Lang) -> Table:
     return Table(GeneratedTable.RECIPIENTS, ui("table.recipients.caption", lang), _headers("recipients", keys, lang), rows)
 
 
-def cookies_table(policy: Policy, lang: Lang) -> Table:
+def added_cell(value: str, path: str, added: frozenset[str], lang: Lang) -> Cell:
+    """``value`` marked when the provenance says the data owner added the fact at ``path``."""
+    if path in added:
+        return Marked(value, ui("provenance.mark", lang), "added")
+    return value
+
+
+def cookie_kind(storage: StorageType, party: Party, lang: Lang) -> str:
+    """"Cookie, first party"; Swedish compounds it for cookies ("förstapartscookie")."""
+    if storage is StorageType.COOKIE:
+        return ui(f"cookie.kind.{party.value}", lang)
+    return ui("storage.kind", lang).format(type=storage.label(lang), party=party.label(lang).lower())
+
+
+def cookies_table(
+    policy: Policy, lang: Lang, preview: bool = False, added: frozenset[str] = frozenset()
+) -> Table:
     rows = tuple(
         Row(
             id=f"cookie-{index}",
             cells=(
-                Code(name),
+                added_cell(Code(name), format_path(("cookies", name)), added, lang),
                 policy.provider_name(cookie.provider, lang),
-                f"{cookie.type.label(lang)}, {cookie.party.label(lang).lower()}",
+                cookie_kind(cookie.type, cookie.party, lang),
                 cookie.category.label(lang),
-                cookie.duration.label(lang),
+                added_cell(cookie.duration.label(lang), format_path(("cookies", name, "duration")), added, lang),
                 cookie.purpose.get(lang),
                 ui("value.yes" if cookie.consent_required else "value.no", lang),
             ),
@@ -145,7 +190,7 @@ def cookies_table(policy: Policy, lang: Lang) -> Table:
     return Table(GeneratedTable.COOKIES, ui("table.cookies.caption", lang), _headers("cookies", keys, lang), rows)
 
 
-def retention_table(policy: Policy, lang: Lang) -> Table:
+def retention_table(policy: Policy, lang: Lang, preview: bool = False) -> Table:
     general = policy.activities.general_retention
     rows = []
     for activity_id, activity in policy.activities.activities.items():
@@ -158,7 +203,8 @@ def retention_table(policy: Policy, lang: Lang) -> Table:
             cell = ui("value.general_retention_applies", lang)
         else:
             cell = ui("value.not_stated", lang)
-        rows.append(Row(id=f"retention-{activity_id}", cells=(activity.name.get(lang), cell)))
+        shown = fact_cell(cell, activity.is_proposed(ActivityFact.RETENTION), lang, preview)
+        rows.append(Row(id=f"retention-{activity_id}", cells=(activity.name.get(lang), shown)))
     keys = ("activity", "retention")
     note = f"{ui('value.general_retention', lang)} {general.get(lang)}" if general is not None else ""
     return Table(
@@ -166,12 +212,19 @@ def retention_table(policy: Policy, lang: Lang) -> Table:
     )
 
 
-def rights_table(policy: Policy, lang: Lang) -> Table:
+def rights_table(policy: Policy, lang: Lang, preview: bool = False) -> Table:
     rows = tuple(
         Row(id=f"right-{right.value}", cells=(right.label(lang), statement.description.get(lang)))
         for right, statement in policy.rights.rights.items()
     )
-    notes = [policy.rights.how_to_exercise.get(lang)] if policy.rights.how_to_exercise else []
+    how = policy.rights.how_to_exercise
+    notes = []
+    if how is not None:
+        # A note is plain text: a proposed one carries its mark in previews and is left out elsewhere.
+        if not policy.rights.is_proposed(RightsFact.HOW_TO_EXERCISE):
+            notes.append(how.get(lang))
+        elif preview:
+            notes.append(f"{how.get(lang)} ({FactStatus.PROPOSED.label(lang)})")
     authority = policy.rights.supervisory_authority
     if authority is not None:
         where = f" ({authority.website})" if authority.website else ""
@@ -190,5 +243,11 @@ TABLE_BUILDERS = {
 }
 
 
-def build_table(kind: GeneratedTable, policy: Policy, lang: Lang) -> Table:
-    return TABLE_BUILDERS[kind](policy, lang)
+def build_table(
+    kind: GeneratedTable, policy: Policy, lang: Lang, *, preview: bool = False, added: frozenset[str] = frozenset()
+) -> Table:
+    """``preview``: show proposed facts, marked; otherwise they read "Not stated".
+    ``added``: data paths the data owner added to a release's published text, marked."""
+    if kind is GeneratedTable.COOKIES:
+        return cookies_table(policy, lang, preview, added)
+    return TABLE_BUILDERS[kind](policy, lang, preview)

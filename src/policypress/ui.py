@@ -33,7 +33,7 @@ UI: dict[str, Text] = {
     "table.activities.requirement": text("Must you provide it?", "Måste du lämna uppgifterna?"),
     "rights.complaint": text(
         "You can also lodge a complaint with the supervisory authority, {authority}.",
-        "Du kan också lämna klagomål till tillsynsmyndigheten, {authority}.",
+        "Du kan också lämna in klagomål till tillsynsmyndigheten, {authority}.",
     ),
     "table.recipients.caption": text(
         "Who receives personal data from us, and where it is stored",
@@ -41,9 +41,11 @@ UI: dict[str, Text] = {
     ),
     "table.recipients.name": text("Recipient", "Mottagare"),
     "table.recipients.role": text("Role", "Roll"),
-    "table.recipients.service": text("What they do for us", "Vad de gör åt oss"),
+    "table.recipients.service": text("What they do for us", "Vad de gör för oss"),
     "table.recipients.storage": text("Where data is stored", "Var uppgifterna lagras"),
-    "table.recipients.safeguard": text("Safeguard for transfers outside the EEA", "Skyddsåtgärd vid överföring utanför EES"),
+    "table.recipients.safeguard": text(
+        "Safeguard for transfers outside the EEA", "Skyddsåtgärd vid överföring till tredjeland"
+    ),
     "table.cookies.caption": text(
         "Cookies and similar browser storage on our website",
         "Cookies och liknande lagring i webbläsaren på vår webbplats",
@@ -84,26 +86,31 @@ UI: dict[str, Text] = {
         "använder vi även kategorierna nedan. Inget som kräver samtycke lagras innan du har "
         "godkänt, och du kan när som helst ändra ditt val. Läs mer i vår",
     ),
-    "consent.settings": text("Change cookie settings", "Ändra cookie-inställningar"),
+    "consent.settings": text("Change cookie settings", "Ändra cookieinställningar"),
     "language.switch": text("Language", "Språk"),
     "feed.title": text("Privacy policy: new versions", "Integritetspolicy: nya versioner"),
-    "version.line": text("Version {version} · in effect from {effective}", "Version {version} · gäller från {effective}"),
+    "version.line": text("Version {version} · in effect from {effective}", "Version {version} · gäller från den {effective}"),
     "version.all": text("All versions", "Alla versioner"),
     "version.upcoming": text(
-        "A new version, {version}, applies from {effective}.", "En ny version, {version}, gäller från {effective}."
+        "A new version, {version}, applies from {effective}.", "En ny version, {version}, gäller från den {effective}."
     ),
     "version.upcoming.link": text("See what changes", "Se vad som ändras"),
     "version.release.current": text(
         "This is version {version}, the version in effect since {effective}.",
-        "Detta är version {version}, den version som gäller sedan {effective}.",
+        "Detta är version {version}, den version som gäller sedan den {effective}.",
     ),
     "version.release.superseded": text(
         "This is version {version}. It was in effect from {effective} until {until}, when version {next} replaced it.",
-        "Detta är version {version}. Den gällde från {effective} till {until}, då version {next} ersatte den.",
+        "Detta är version {version}. Den gällde från den {effective} till den {until}, då version {next} ersatte den.",
+    ),
+    # A successor that takes effect on the same day: "from X until X" would claim a day in effect.
+    "version.release.superseded_same_day": text(
+        "This is version {version}. It was superseded on its publication day, {effective}, by version {next}.",
+        "Detta är version {version}. Den ersattes samma dag som den publicerades, den {effective}, av version {next}.",
     ),
     "version.release.upcoming": text(
         "This is version {version}. It applies from {effective}; until then the current version applies.",
-        "Detta är version {version}. Den gäller från {effective}; fram till dess gäller den nuvarande versionen.",
+        "Detta är version {version}. Den gäller från den {effective}; fram till dess gäller den nuvarande versionen.",
     ),
     "version.current.link": text("Read the current version", "Läs den gällande versionen"),
     "version.draft": text(
@@ -135,15 +142,43 @@ UI: dict[str, Text] = {
     "class.material": text("Material: changes the content", "Väsentlig: ändrar innehållet"),
     "changes.intro": text(
         "Version {new} applies from {effective}. Kind of change: {kind}.",
-        "Version {new} gäller från {effective}. Typ av ändring: {kind}.",
+        "Version {new} gäller från den {effective}. Typ av ändring: {kind}.",
     ),
     "changes.intro.draft": text(
         "The draft is not in effect: these are the changes it would make to version {old}.",
         "Utkastet gäller inte: detta är de ändringar som det skulle göra i version {old}.",
     ),
+    "changes.provenance": text(
+        "Added by the data owner: these facts of version {version} are not in the text published on the website; "
+        "the data owner supplied them when the policy was turned into data.",
+        "Tillagt av den personuppgiftsansvarige: dessa uppgifter i version {version} finns inte i den text som "
+        "publicerades på webbplatsen; den personuppgiftsansvarige lade till dem när policyn gjordes om till data.",
+    ),
+    "provenance.mark": text(
+        "Added by the data owner, not in the published text",
+        "Tillagt av den personuppgiftsansvarige, finns inte i den publicerade texten",
+    ),
+    "review.title": text("For the legal review", "För den juridiska granskningen"),
+    "cookie.kind.first": text("Cookie, first party", "Förstapartscookie"),
+    "cookie.kind.third": text("Cookie, third party", "Tredjepartscookie"),
+    "storage.kind": text("{type}, {party}", "{type}, {party}"),
     "changes.links": text("Read version {old} · Read version {new}", "Läs version {old} · Läs version {new}"),
+}
+
+
+# Material's own theme texts that read wrong in a language, by Material's key; the theme's
+# partials/language.html looks here first (through the page context), then in Material's file.
+THEME_TEXTS: dict[Lang, dict[str, str]] = {
+    Lang.EN: {},
+    Lang.SV: {
+        "search.result.initializer": "Förbereder sökningen",
+    },
 }
 
 
 def ui(key: str, lang: Lang | str) -> str:
     return UI[key].get(lang)
+
+
+def theme_texts(lang: Lang) -> dict[str, str]:
+    return THEME_TEXTS[lang]

@@ -20,6 +20,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from .buildcache import frozen_policy
 from .errors import DataError, DataIssue, UsageError
 from .i18n import Text
 from .loader import DATA_FILES, display_path, load_policy
@@ -90,6 +91,8 @@ class ReleaseManifest(BaseModel):
 class Release:
     manifest: ReleaseManifest
     path: Path
+    # Where parsed releases are kept between builds (None: in memory only); see buildcache.
+    cache_dir: Path | None = None
 
     @property
     def version(self) -> str:
@@ -101,7 +104,10 @@ class Release:
 
     @cached_property
     def policy(self) -> Policy:
-        return load_policy(self.path)
+        # Only read after load_history verified the seal and the files against these checksums.
+        return frozen_policy(
+            sha256_file(self.path / MANIFEST), self.manifest.files, lambda: load_policy(self.path), self.cache_dir
+        )
 
 
 def _read_manifest(release_dir: Path) -> tuple[ReleaseManifest | None, list[DataIssue]]:
@@ -192,11 +198,12 @@ class History:
         return load_policy(self.data_dir)
 
 
-def load_history(data_dir: Path | str, *, before_seals: bool = False) -> History:
+def load_history(data_dir: Path | str, *, before_seals: bool = False, cache_dir: Path | None = None) -> History:
     """Read and verify every release. Raises ``DataError`` listing every problem found.
 
     ``before_seals``: the folder is an old git revision, from before releases were
     sealed; when it has no ``SEALS`` at all, its releases need none (all else is checked).
+    ``cache_dir``: keep the parsed releases there between processes (see ``buildcache``).
     """
     data_dir = Path(data_dir)
     releases_dir = data_dir / RELEASES_DIR
@@ -228,7 +235,7 @@ def load_history(data_dir: Path | str, *, before_seals: bool = False) -> History
             issues.extend(_verify_files(release_dir, manifest))
             if not (before_seals and not os.path.lexists(releases_dir / SEALS)):
                 issues.extend(verify_seal(release_dir, manifest.version, seals))
-            releases.append(Release(manifest, release_dir))
+            releases.append(Release(manifest, release_dir, cache_dir))
         for version in sorted(set(seals) - folders):
             issues.append(
                 DataIssue(display_path(releases_dir / SEALS), 0, 0, "",

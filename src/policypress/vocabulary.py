@@ -93,7 +93,7 @@ class DataCategory(Vocabulary):
             "support_history": text("Support history", "Supportärenden"),
             "product_usage": text("Use of the product", "Användning av produkten"),
             "ip_address": text("IP address", "IP-adress"),
-            "online_identifier": text("Online identifier (cookie ID)", "Online-identifierare (cookie-id)"),
+            "online_identifier": text("Online identifier (cookie ID)", "Onlineidentifikator (cookie-id)"),
             "browsing_behaviour": text("Pages visited", "Besökta sidor"),
             "approximate_location": text("Approximate location", "Ungefärlig plats"),
             "aggregated_statistics": text(
@@ -126,7 +126,7 @@ class RecipientRole(Vocabulary):
         return {
             "processor": text("Processor", "Personuppgiftsbiträde"),
             "independent_controller": text("Independent controller", "Självständigt personuppgiftsansvarig"),
-            "related_company": text("Related company", "Närstående företag"),
+            "related_company": text("Related company", "Närstående bolag"),
         }
 
 
@@ -161,6 +161,27 @@ class TransferMechanism(Vocabulary):
         }
 
 
+class FactStatus(Vocabulary):
+    """Whether the data owner has confirmed a fact, or someone proposed it for them to confirm.
+
+    A proposed fact is shown only in previews, marked as such; a published page never states it
+    as true, and a release cannot be made while the draft has one (see ``policypress.proposed``).
+    """
+
+    CONFIRMED = "confirmed"
+    PROPOSED = "proposed"
+
+    @classmethod
+    def labels(cls) -> dict[str, Text]:
+        return {
+            "confirmed": text("Confirmed by the data owner", "Bekräftat av den personuppgiftsansvarige"),
+            "proposed": text(
+                "Proposed, not confirmed by the data owner",
+                "Föreslaget, inte bekräftat av den personuppgiftsansvarige",
+            ),
+        }
+
+
 class CookieCategory(Vocabulary):
     NECESSARY = "necessary"
     PREFERENCES = "preferences"
@@ -170,10 +191,10 @@ class CookieCategory(Vocabulary):
     @classmethod
     def labels(cls) -> dict[str, Text]:
         return {
-            "necessary": text("Necessary", "Nödvändiga"),
-            "preferences": text("Preferences", "Inställningar"),
-            "analytics": text("Analytics", "Statistik"),
-            "marketing": text("Marketing", "Marknadsföring"),
+            "necessary": text("Necessary", "Nödvändiga cookies"),
+            "preferences": text("Preferences", "Inställningscookies"),
+            "analytics": text("Analytics", "Statistikcookies"),
+            "marketing": text("Marketing", "Marknadsföringscookies"),
         }
 
 
@@ -231,7 +252,7 @@ class Right(Vocabulary):
             ),
             "complaint": text(
                 "Right to lodge a complaint with a supervisory authority (Art. 77 GDPR)",
-                "Rätt att lämna klagomål till en tillsynsmyndighet (artikel 77 GDPR)",
+                "Rätt att lämna in klagomål till en tillsynsmyndighet (artikel 77 GDPR)",
             ),
         }
 

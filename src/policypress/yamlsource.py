@@ -25,7 +25,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+# libyaml's parser, when PyYAML was built with it (else the pure parser reads everything).
+try:
+    import yaml.cyaml
+
+    CParser: Any = getattr(yaml.cyaml, "CParser")  # noqa: B009  (the stubs do not export it)
+except ImportError:
+    CParser = None
 
 from .errors import DataIssue
 
@@ -77,6 +86,9 @@ class _PolicyLoader(yaml.SafeLoader):
 
     def __init__(self, stream: str, file: str) -> None:
         super().__init__(stream)
+        self._start(file)
+
+    def _start(self, file: str) -> None:
         self.file = file
         self.problems: list[DataIssue] = []
         self._path: list[str | int] = []  # where the node being composed sits
@@ -185,6 +197,74 @@ _PolicyLoader.yaml_implicit_resolvers = {
 }
 _PolicyLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _PolicyLoader.add_constructor(_INT_TAG, _PolicyLoader.construct_bounded_int)
+
+
+def _fast_loader() -> type[_PolicyLoader] | None:
+    if CParser is None:
+        return None
+
+    class FastPolicyLoader(CParser, _PolicyLoader):
+        """``_PolicyLoader`` on libyaml's events: libyaml scans and parses (about nine tenths
+        of the pure loader's time); the same Python composer and checks build the nodes.
+
+        Not CSafeLoader's own composer: it has none of the limits above, and it recurses
+        in C, so 100,000 nested brackets (100 KB, far under the file limit) crash the
+        process. libyaml words syntax errors differently, so on any problem ``load_yaml``
+        reads the file again with the pure loader: messages stay exactly its messages.
+        """
+
+        def __init__(self, stream: str, file: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._start(file)
+
+        # The Python composer's entry points, in place of CParser's C ones.
+        get_single_node = Composer.get_single_node
+        compose_document = Composer.compose_document
+        check_node = Composer.check_node
+        get_node = Composer.get_node
+
+    return FastPolicyLoader
+
+
+_FAST_LOADER = _fast_loader()
+# Where libyaml reads what the pure parser refuses (a tab between tokens, '#' right after
+# '|' or '>', '?' inside [...] or {...}) or marks an empty value at the end of a file
+# without a final line end elsewhere: such texts go to the pure loader, so that libyaml
+# never makes a file valid that was not, nor moves a position. Found by comparing both.
+_LIBYAML_DIFFERS = re.compile(r"\t|[|>][-+0-9]{0,2}#|[^\n]\Z")
+_FLOW_START = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_FLOW_END = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def _libyaml_differs(source: str) -> bool:
+    if _LIBYAML_DIFFERS.search(source):
+        return True
+    return "?" in source and ("[" in source or "{" in source) and _question_in_flow(source)
+
+
+def _question_in_flow(source: str) -> bool:
+    """A '?' inside [...] or {...}: in a plain text, or as an explicit key. Quoted texts
+    (regular expressions in the tracker signatures) are read alike by both."""
+    lines = source.splitlines()  # the line ends libyaml counts (the others are refused earlier)
+    depth = 0
+    try:
+        for token in yaml.scan(source, Loader=yaml.CSafeLoader):
+            if isinstance(token, _FLOW_START):
+                depth += 1
+            elif isinstance(token, _FLOW_END):
+                depth -= 1
+            elif depth and isinstance(token, yaml.ScalarToken) and token.plain and "?" in token.value:
+                return True
+            elif depth and isinstance(token, yaml.KeyToken):
+                mark = token.start_mark
+                if mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "?":
+                    return True
+    except yaml.YAMLError:
+        return True  # the pure loader words it
+    return False
 
 
 @dataclass(frozen=True)
@@ -341,7 +421,17 @@ def load_yaml(path: Path, display_name: str) -> YamlDocument:
     source, doc.issues = read_source(path, display_name)
     if source is None:
         return doc
-    loader = _PolicyLoader(source, display_name)
+    if _FAST_LOADER is not None and not _libyaml_differs(source):
+        fast = _parse(source, _FAST_LOADER, YamlDocument(file=display_name))
+        if not fast.issues:
+            return fast
+    # Invalid (or no libyaml): the pure loader, whose wording every message and test uses.
+    return _parse(source, _PolicyLoader, doc)
+
+
+def _parse(source: str, loader_class: type[_PolicyLoader], doc: YamlDocument) -> YamlDocument:
+    display_name = doc.file
+    loader = loader_class(source, display_name)
     try:
         node = loader.get_single_node()
         if loader.problems:

@@ -37,9 +37,14 @@ DEFAULT_SITE = "site"
     "--signatures", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
     help="a tracker signatures file of your own, added to the shipped ones (same id: yours wins)",
 )
+@click.option(
+    "--site-host", "site_hosts", multiple=True, metavar="HOST",
+    help="a host name of the scanned site itself (e.g. www.example.com; repeatable): its absolute links "
+    "and those of its subdomains are the site's own, not a third party",
+)
 def command(
     site_dir: Path | None, pages: tuple[Path, ...], data_dir: Path, fmt: str, strict: bool,
-    junit: Path | None, signatures: tuple[Path, ...],
+    junit: Path | None, signatures: tuple[Path, ...], site_hosts: tuple[str, ...],
 ) -> int:
     from ..loader import load_policy
     from ..outputs import write_output
@@ -61,6 +66,7 @@ def command(
         progress=progress,
         signatures=loaded,
         data_dir=data_dir,
+        site_hosts=site_hosts,
     )
     if junit is not None:
         write_output(junit, render_junit(report), option="--junit", make_folder=True)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from ..loader import display_path
 from ..model import Policy
-from . import art13_1, art13_2, chapter5, consistency
+from . import art13_1, art13_2, chapter5, consistency, proposed
 from .context import LintContext
 from .findings import LintReport
 
 Check = Callable[[LintContext], None]
 
-CHECKS: tuple[Check, ...] = (*art13_1.CHECKS, *chapter5.CHECKS, *art13_2.CHECKS, *consistency.CHECKS)
+CHECKS: tuple[Check, ...] = (*art13_1.CHECKS, *chapter5.CHECKS, *art13_2.CHECKS, *consistency.CHECKS, *proposed.CHECKS)
 
 
 def lint_policy(policy: Policy, data_dir: Path, *, label: str | None = None) -> LintReport:

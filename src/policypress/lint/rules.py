@@ -309,6 +309,28 @@ PAYMENT_PROVIDER_NAMED = Rule(
     help_uri=GDPR,
 )
 
+NEEDS_CONFIRMATION = Rule(
+    "needs-confirmation",
+    "GDPR Art. 13(1)-(2)",
+    "Facts confirmed by the data owner",
+    "A fact marked proposed (for example a transfer safeguard or a legal basis written for the data owner to "
+    "check) is information the controller has not yet given; the policy must not state it as true.",
+    Severity.WARNING,
+    source="GDPR Art. 13(1) and (2) (the information the controller shall provide); Art. 5(1)(a) (transparency)",
+    satisfied_by="no `status: {field: proposed}` on an item and no `status: proposed` on a paragraph",
+    help_uri=GDPR,
+)
+LEGAL_REVIEW_NOTE = Rule(
+    "legal-review-note",
+    "GDPR Art. 12(1)",
+    "Open questions of the legal review",
+    "A paragraph carries a review note: a sentence the legal review should strike or reword before it is published.",
+    Severity.WARNING,
+    source="GDPR Art. 12(1) (concise, transparent, intelligible information in clear and plain language)",
+    satisfied_by="no `review:` note on any paragraph of `sections.yaml`",
+    help_uri=GDPR,
+)
+
 RULES: tuple[Rule, ...] = (
     CONTROLLER_IDENTITY,
     CONTROLLER_CONTACT,
@@ -336,6 +358,8 @@ RULES: tuple[Rule, ...] = (
     PAYMENT_CARD_RECIPIENT,
     PAYMENT_PROVIDER_NAMED,
     ORGANISATION_NUMBER,
+    NEEDS_CONFIRMATION,
+    LEGAL_REVIEW_NOTE,
 )
 
 

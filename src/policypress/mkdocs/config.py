@@ -7,7 +7,7 @@ In mkdocs.yml::
           data_dir: policy_data
           languages: [en, sv]        # default: every language of the data
           nav: {section: Privacy}    # default: our pages go to the top level of the navigation
-          consent: {merge: true, texts: policy}
+          consent: {merge: true, texts: site}   # texts: policy uses the policy's, per language
           scan: {enabled: true, strict: false, pages: []}
           lint: {fail_on: never}
           preview: false             # POLICYPRESS_PREVIEW=1 turns it on per build
@@ -29,7 +29,8 @@ class NavConfig(base.Config):
 
 class ConsentConfig(base.Config):
     merge = c.Type(bool, default=True)
-    texts = c.Choice(CONSENT_TEXTS, default="policy")
+    # "site": the site's extra.consent title, description and buttons win where it gives them.
+    texts = c.Choice(CONSENT_TEXTS, default="site")
 
 
 class ScanConfig(base.Config):

@@ -13,6 +13,16 @@ from policypress.i18n import Lang
 LANGUAGE_FOLDERS = {lang.value for lang in Lang}
 
 
+def is_language_site(src_uris: Sequence[str], languages: Sequence[Lang]) -> bool:
+    """Whether the site is laid out as one folder per policy language (``en/``, ``sv/``; an init
+    project), at least two of them, with nothing else but root pages such as a language chooser.
+    Only such a site gets one menu per language; any other keeps the navigation it has."""
+    if len(languages) < 2:
+        return False
+    folders = {uri.split("/")[0] for uri in src_uris if "/" in uri}
+    return folders == {lang.value for lang in languages}
+
+
 def pages_of(section: Section) -> Iterator[Page]:
     for child in section.children:
         if isinstance(child, Page):

@@ -1,6 +1,7 @@
 """The policypress MkDocs plugin: events only. Every decision is in ``policypress.build``.
 
 Events, in build order:
+  on_startup      which command runs: `mkdocs serve` checks the draft's cookie table, a build the release's
   on_config       load and verify policy_data/ and its releases (fail before site/ is touched),
                   print the GDPR lint summary, add our theme partials and stylesheets
   on_files        the generated pages (current policy, archive, releases, changes, draft) and the
@@ -12,6 +13,10 @@ Events, in build order:
                   (it needs every page written, so it cannot run earlier)
   on_serve        `mkdocs serve` rebuilds when policy_data/ changes
 
+The site stays the site's: its navigation, extra.consent (texts, buttons, its own switches),
+extra.alternate, copyright and extra.analytics are kept; every change made to its configuration
+is logged once per build (INFO, "policypress: ...").
+
 The theme folder is put just after the site's own ``custom_dir`` and before Material's:
 our partials replace Material's, and a site that overrides one of them still wins.
 """
@@ -20,10 +25,13 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, cast
+from typing import Any, Callable, Literal, cast
+from urllib.parse import urlsplit
 
+import click
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
@@ -36,15 +44,17 @@ from mkdocs.utils import normalize_url
 from mkdocs.utils.templates import TemplateContext
 
 from policypress import build, site
+from policypress.buildcache import theme_bytecode_dir
 from policypress.errors import PolicyPressError
 from policypress.feed import feed_path
 from policypress.i18n import DEFAULT_LANG, Lang
 from policypress.pages import SiteBuild, page_date
-from policypress.ui import ui
+from policypress.ui import theme_texts, ui
 from policypress.versions import Release
 
 from .config import PolicyPressConfig
-from .navigation import language_navs, place_pages
+from .navigation import is_language_site, language_navs, place_pages
+from .storage import theme_storage
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 # Static files of THEME_DIR, which MkDocs copies (and serves) like any theme asset.
@@ -52,8 +62,19 @@ STYLESHEETS = ("policypress/policypress.css", "policypress/print.css")
 log = logging.getLogger("mkdocs.plugins.policypress")
 
 
+class _Stopped(Abort):
+    """MkDocs' Abort, but on stderr and with our exit code (2: bad input), like `policypress check`:
+    `make site` runs no separate check any more, and MkDocs prints its Abort on stdout with 1."""
+
+    def show(self, *args: Any, **kwargs: Any) -> None:
+        click.echo("\n" + self.format_message(), err=True)
+
+
 def _stop(exc: PolicyPressError) -> Abort:
-    return Abort(str(exc) if isinstance(exc, build.BuildStopped) else f"policypress: {exc}")
+    stopped = _Stopped(str(exc) if isinstance(exc, build.BuildStopped) else f"policypress: {exc}")
+    stopped.code = exc.exit_code
+    stopped.exit_code = exc.exit_code  # type: ignore[misc]  # click exits with it; a ClassVar in the stubs
+    return stopped
 
 
 @dataclass
@@ -64,6 +85,10 @@ class _BuildState:
     plan: SiteBuild
     current: Release
     site_consent: dict[str, Any] | None
+    table: build.CookieTable
+    site_alternate: list[dict[str, Any]] | None = None
+    site_language: str = "en"
+    language_site: bool = False
     generated: dict[str, site.GeneratedPage] = field(default_factory=dict)
     navs: dict[Lang, Navigation] = field(default_factory=dict)
     translations: dict[str, dict[Lang, site.PageRef]] = field(default_factory=dict)
@@ -75,6 +100,10 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._state: _BuildState | None = None
+        self._command = "build"
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self._command = command
 
     @property
     def state(self) -> _BuildState:
@@ -93,8 +122,10 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             scan_enabled=self.config.scan.enabled,
             scan_strict=self.config.scan.strict,
             scan_pages=tuple(base / folder for folder in self.config.scan.pages),
+            site_hosts=tuple(host for host in [urlsplit(config.site_url or "").hostname] if host),
             consent_merge=self.config.consent.merge,
             consent_texts=self.config.consent.texts,
+            scan_draft=self._command == "serve" or build.is_preview(self.config.preview, os.environ),
         )
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -104,27 +135,49 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             history, today, current = build.load_edition(options.data_dir, os.environ)
             for line in build.lint_phase(history, current, preview=options.preview, fail_on=options.lint_fail_on):
                 log.info(line)
-            if not build.keep_analytics(config.extra.get("analytics") or {}, current):
+            analytics = config.extra.get("analytics")
+            if analytics is not None and not build.keep_analytics(analytics or {}, current):
                 config.extra.pop("analytics", None)
+                log.info("policypress: extra.analytics removed: it has no property id, and Material would load "
+                         "gtag.js with an empty one")
         except PolicyPressError as exc:
             raise _stop(exc) from None
         plan = build.plan(
             history, today, preview=options.preview, languages=options.languages,
             use_directory_urls=config.use_directory_urls,
         )
+        options = replace(options, theme_storage=theme_storage(config.site_url, current.policy.controller.id))
         site_consent = config.extra.get("consent")
         # Material shows the banner when extra.consent is set; the text is chosen per page.
         config.extra["consent"] = build.consent_for(
             current, DEFAULT_LANG, policy_url="", site_consent=site_consent, options=options
         )
+        log.info("policypress: %s", _consent_change(site_consent, config.extra["consent"], options))
         dirs = config.theme.dirs
         if str(THEME_DIR) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
-        for stylesheet in STYLESHEETS:
-            if stylesheet not in config.extra_css:
-                config.extra_css.append(stylesheet)
-        self._state = _BuildState(options, plan, current, site_consent)
+            log.info("policypress: theme: added the policypress partials (consent, alternate, copyright, language) "
+                     "after the site's custom_dir, before Material's")
+        added_css = [sheet for sheet in STYLESHEETS if sheet not in config.extra_css]
+        config.extra_css.extend(added_css)
+        if added_css:
+            log.info("policypress: extra_css: added %s", ", ".join(added_css))
+        alternate = config.extra.get("alternate")
+        table = build.cookie_table(history, current, draft=options.scan_draft)
+        self._state = _BuildState(
+            options, plan, current, site_consent, table,
+            site_alternate=list(alternate) if isinstance(alternate, list) else None,
+            site_language=str(config.theme.get("language") or DEFAULT_LANG.value),
+        )
         return config
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # MkDocs makes a new environment per build and compiles the theme's templates again:
+        # their bytecode is kept beside ours (Jinja checks each template's source against it).
+        folder = theme_bytecode_dir(self.state.options.data_dir)
+        if folder is not None:
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         server.watch(str(self.state.options.data_dir))
@@ -132,11 +185,14 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         state = self.state
-        # With a nav: of the site's own, our pages are placed in on_nav; MkDocs must not report them as omitted.
-        explicit_nav = config.nav is not None
+        # A site made of one folder per policy language (an init project) gets one menu per language;
+        # any other site keeps its navigation, and our pages are placed into it in on_nav.
+        state.language_site = config.nav is None and is_language_site(
+            [file.src_uri for file in files.documentation_pages()], state.options.languages
+        )
         for page in state.plan.pages:
             file = File.generated(config, page.src_uri, content=page.stub())
-            if not page.in_nav or explicit_nav:
+            if not page.in_nav or not state.language_site:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
             state.generated[page.src_uri] = page
@@ -154,12 +210,15 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         state = self.state
         refs = [(site.PageRef(file.src_uri, file.url), self._key(file.src_uri)) for file in files.documentation_pages()]
         state.translations = site.index_translations(refs)
-        if config.nav is None:
+        if state.language_site:
             state.navs = language_navs(nav)
         else:
-            # The site wrote its own navigation: ours join it, and it stays the site's, unsplit.
+            # The site's navigation (written or automatic) stays the site's: ours join it, unsplit.
             ours = [file.page for file in files.documentation_pages() if self._in_nav(file.src_uri)]
-            place_pages(nav, [page for page in ours if isinstance(page, Page)], self.config.nav.section)
+            placed = [page for page in ours if isinstance(page, Page)]
+            place_pages(nav, placed, self.config.nav.section)
+            where = f"the section '{self.config.nav.section}'" if self.config.nav.section else "the top level"
+            log.info("policypress: nav: added %d policy pages to %s of the site's navigation", len(placed), where)
         return nav
 
     def _in_nav(self, src_uri: str) -> bool:
@@ -182,17 +241,19 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         state = self.state
-        lang = site.page_language(page.file.src_uri)
+        generated = state.generated.get(page.file.src_uri)
+        page_lang = self._page_language(page.file.src_uri)
+        lang = page_lang or _supported(state.site_language)
         if lang in state.navs:
             context["nav"] = state.navs[lang]
         # Pages are rendered one at a time, so the switcher and the hreflang links
         # Material draws from extra.alternate can point at this page's translations.
-        alternates = site.alternates(self._key(page.file.src_uri), state.translations)
-        config.extra["alternate"] = [asdict(alt) for alt in alternates if Lang(alt.lang) in state.options.languages]
+        config.extra["alternate"] = self._alternates(page.file.src_uri, generated is not None)
         policy_ref = state.translations.get(site.PageKind.CURRENT.value, {}).get(lang)
         policy_url = normalize_url(policy_ref.url, page) if policy_ref else ""
         context["pp"] = {  # type: ignore[typeddict-unknown-key]  # read by our partials
-            "lang": lang.value,
+            # The site's own pages keep the theme's language (a `language: de` site stays German).
+            "lang": page_lang.value if page_lang else "",
             "consent": build.consent_for(
                 state.current, lang, policy_url=policy_url, site_consent=state.site_consent, options=state.options
             ),
@@ -200,6 +261,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             "cookie_settings": ui("consent.settings", lang),
             "feed_url": normalize_url(feed_path(lang), page),
             "feed_title": ui("feed.title", lang),
+            "theme_texts": theme_texts(lang),  # our corrections of Material's texts (partials/language.html)
         }
         return context
 
@@ -209,9 +271,47 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             return
         site_dir = Path(config.site_dir)
         try:
-            verdict = build.scan_verdict(site_dir, state.current, state.options)
+            verdict = build.scan_verdict(site_dir, state.table, state.options)
         except PolicyPressError as exc:
             raise _stop(exc) from None
         for line in verdict.lines:
             log.info(line)
         build.write_scan_notes(site_dir, state.plan, verdict.report)
+
+    def _page_language(self, src_uri: str) -> Lang | None:
+        """A generated page's language, or that of a policy-language folder; None for the site's other pages."""
+        generated = self.state.generated.get(src_uri)
+        if generated is not None:
+            return generated.lang
+        folder = src_uri.split("/")[0]
+        return Lang(folder) if "/" in src_uri and folder in {lang.value for lang in self.state.options.languages} else None
+
+    def _alternates(self, src_uri: str, generated: bool) -> list[dict[str, Any]] | None:
+        """The site's own switcher on its pages; on ours, our translations plus the site's other languages."""
+        state = self.state
+        ours: list[dict[str, Any]] = []
+        if len(state.options.languages) > 1:
+            alternates = site.alternates(self._key(src_uri), state.translations)
+            ours = [asdict(alt) for alt in alternates if Lang(alt.lang) in state.options.languages]
+        if state.site_alternate is None:
+            return ours or None
+        if not generated:
+            return state.site_alternate
+        covered = {alt["lang"] for alt in ours}
+        return ours + [alt for alt in state.site_alternate if isinstance(alt, dict) and alt.get("lang") not in covered]
+
+
+def _supported(code: str) -> Lang:
+    return Lang(code) if code in {lang.value for lang in Lang} else DEFAULT_LANG
+
+
+def _consent_change(site_consent: Any, merged: dict[str, Any], options: build.Options) -> str:
+    ours = ", ".join(key for key in merged["cookies"] if not (isinstance(site_consent, dict)
+                                                               and key in (site_consent.get("cookies") or {})))
+    if not isinstance(site_consent, dict):
+        return f"extra.consent: set from the policy (switches: {ours or 'none'})"
+    kept = [key for key in ("title", "description", "actions") if site_consent.get(key) and options.consent_texts == "site"]
+    own = ", ".join(site_consent.get("cookies") or {}) if options.consent_merge else ""
+    return (f"extra.consent: merged the policy's switches ({ours or 'none'}) into the site's; kept the site's "
+            f"{', '.join(kept) or 'nothing of its texts (consent.texts: policy)'}"
+            + (f" and its switches ({own}) with their checked states" if own else ""))
