@@ -55,6 +55,25 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+class DataDocuments:
+    """The files of one data folder, each re-read once for the positions of its values.
+
+    The model keeps no positions; checks that report on a loaded policy (the lint, the
+    proposed facts) read the file again, which costs milliseconds. A missing file reads as empty.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._docs: dict[str, YamlDocument] = {}
+
+    def document(self, file_name: str) -> YamlDocument:
+        if file_name not in self._docs:
+            path = self.data_dir / file_name
+            shown = display_path(path)
+            self._docs[file_name] = load_yaml(path, shown) if path.is_file() else YamlDocument(file=shown)
+        return self._docs[file_name]
+
+
 def _parse_file(data_dir: Path, spec: DataFile) -> tuple[YamlDocument, BaseModel | None]:
     path = data_dir / spec.name
     doc = load_yaml(path, display_path(path))  # a missing, odd or oversized file is an issue here

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PolicyPressError
-from .loader import display_path
+from .loader import DataDocuments
 from .model import Policy, Subsection
 from .versions import History
 from .vocabulary import FactStatus
-from .yamlsource import PathKey, YamlDocument, format_path, load_yaml
+from .yamlsource import PathKey, format_path
 
 PROPOSED = "proposed"  # a fact someone wrote for the data owner to confirm
 REVIEW = "review"  # a question for the legal review on a paragraph
@@ -71,18 +71,10 @@ class PositionedFacts:
     """Reads each data file once for the positions (the model keeps none)."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self._docs: dict[str, YamlDocument] = {}
-
-    def document(self, file_name: str) -> YamlDocument:
-        if file_name not in self._docs:
-            path = self.data_dir / file_name
-            shown = display_path(path)
-            self._docs[file_name] = load_yaml(path, shown) if path.is_file() else YamlDocument(file=shown)
-        return self._docs[file_name]
+        self.files = DataDocuments(data_dir)
 
     def where(self, fact: OpenFact) -> str:
-        doc = self.document(fact.file)
+        doc = self.files.document(fact.file)
         pos = doc.position(fact.path)
         return f"{doc.file}:{pos.line}:{pos.column}"
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import Lang, Text
-from ..loader import display_path
+from ..loader import DataDocuments
 from ..model import Policy, Subsection
-from ..yamlsource import PathKey, YamlDocument, format_path, load_yaml
+from ..yamlsource import PathKey, YamlDocument, format_path
 from .findings import NEEDS_INPUT, Finding, Location, Rule, Severity
 
 
@@ -19,15 +19,13 @@ class LintContext:
     policy: Policy
     data_dir: Path
     findings: list[Finding] = field(default_factory=list)
-    _docs: dict[str, YamlDocument] = field(default_factory=dict)
+    _files: DataDocuments = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._files = DataDocuments(self.data_dir)
 
     def document(self, file_name: str) -> YamlDocument:
-        """The file re-read for its positions; the model keeps none, and a parse costs milliseconds."""
-        if file_name not in self._docs:
-            path = self.data_dir / file_name
-            shown = display_path(path)
-            self._docs[file_name] = load_yaml(path, shown) if path.is_file() else YamlDocument(file=shown)
-        return self._docs[file_name]
+        return self._files.document(file_name)
 
     def locate(self, file_name: str, path: PathKey) -> Location:
         # A missing key is reported where its nearest existing parent stands: that is where it belongs.
