@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -11,11 +10,10 @@ from ..diff import diff_policies, render_diff
 from ..errors import UsageError
 from ..escape import terminal
 from ..i18n import Lang
-from ..outputs import write_output
 from ..site import DRAFT
 from ..sources import history_source, resolve_side
 from .errors import EXIT_FINDINGS, EXIT_OK
-from .options import data_option, format_option, output_option
+from .options import data_option, emit, format_option, output_option
 
 
 @click.command(
@@ -58,12 +56,8 @@ def command(
     diff = diff_policies(old, new)
     langs = tuple(Lang) if lang == "all" else (Lang(lang),)
     report = render_diff(diff, old_label, new_spec, fmt, langs)
-    if output is not None:
-        write_output(output, report)
-        print(
-            f"wrote {terminal(output)}: {len(diff.changes)} changes from {terminal(old_label)} to {terminal(new_spec)}",
-            file=sys.stderr,
-        )
-    else:
-        sys.stdout.write(report if report.endswith("\n") else report + "\n")
+    emit(
+        report, output, f": {len(diff.changes)} changes from {terminal(old_label)} to {terminal(new_spec)}",
+        newline_on_stdout=True,
+    )
     return EXIT_FINDINGS if exit_code and not diff.is_empty else EXIT_OK

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from ..escape import terminal
-from ..outputs import write_output
 from ..site import DRAFT
 from ..sources import history_source, resolve_side
 from .errors import EXIT_OK
-from .options import data_option, format_option, output_option
+from .options import data_option, emit, format_option, output_option
 
 
 @click.command(
@@ -51,9 +49,5 @@ def command(
         else:
             document = policy_json(policy, version=version, effective=effective)
     text = dumps(document)
-    if output is not None:
-        write_output(output, text)
-        print(f"wrote {terminal(output)} ({fmt}, {terminal(version)})", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    emit(text, output, f" ({fmt}, {terminal(version)})")
     return EXIT_OK

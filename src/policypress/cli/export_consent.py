@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
 from ..consent_export import ConsentFormat, export_consent
-from ..escape import terminal
-from ..outputs import write_output
 from ..sources import history_source, resolve_side
 from ..versions import build_date
 from .errors import EXIT_OK
-from .options import data_option, format_option, output_option
+from .options import data_option, emit, format_option, output_option
 
 
 @click.command(
@@ -36,9 +33,5 @@ def command(fmt: str, version: str | None, policy_url: str, output: Path | None,
             current = history.current(build_date(dict(os.environ)))
             policy = current.policy if current is not None else history.draft
     text = export_consent(policy, fmt, policy_url=policy_url)
-    if output is not None:
-        write_output(output, text)
-        print(f"wrote {terminal(output)} ({fmt})", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    emit(text, output, f" ({fmt})")
     return EXIT_OK

@@ -6,19 +6,16 @@ Exit codes, as for the other commands: 0 nothing at or above the ``--fail-on`` t
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ..escape import terminal
 from ..lint.findings import lint_summary
 from ..lint.report import FORMATS, render
 from ..lint.targets import FAIL_ON, failed, lint_target
-from ..outputs import write_output
 from ..site import DRAFT
 from .errors import EXIT_FINDINGS, EXIT_OK
-from .options import data_option, format_option, output_option
+from .options import data_option, emit, format_option, output_option
 
 
 @click.command(
@@ -43,9 +40,5 @@ from .options import data_option, format_option, output_option
 def command(target: str, data_dir: Path, fmt: str, output: Path | None, fail_on: str) -> int:
     report = lint_target(data_dir, target)
     text = render(report, fmt)
-    if output is not None:
-        write_output(output, text)
-        print(f"wrote {terminal(output)} ({fmt}): {lint_summary(report)}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    emit(text, output, f" ({fmt}): {lint_summary(report)}")
     return EXIT_FINDINGS if failed(report, fail_on) else EXIT_OK

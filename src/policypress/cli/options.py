@@ -8,6 +8,7 @@ is checked, and worded, the same way wherever it is asked for.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from ..escape import terminal
+from ..outputs import write_output
 from ..versions import check_date, check_version
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,3 +107,15 @@ class TextType(click.ParamType):
 DATE = DateType()
 VERSION = VersionType()
 TEXT = TextType()
+
+
+def emit(text: str, output: Path | None, written: str, *, newline_on_stdout: bool = False) -> None:
+    """The command's result: into ``-o FILE`` (written safely, then ``wrote FILE<written>`` on
+    standard error), or else onto standard output (with a final line break if asked)."""
+    if output is not None:
+        write_output(output, text)
+        print(f"wrote {terminal(output)}{written}", file=sys.stderr)
+    elif newline_on_stdout and not text.endswith("\n"):
+        sys.stdout.write(text + "\n")
+    else:
+        sys.stdout.write(text)
