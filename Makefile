@@ -15,7 +15,7 @@ CHROMIUM ?= /usr/bin/chromium
 PREVIEW ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: all site preview test serve check browser tools linkcheck clean
+.PHONY: all site preview test serve check browser tools bench-tools linkcheck clean
 
 all: site
 
@@ -77,6 +77,26 @@ $(CONSENT_LIBS): tools/consent-libs/package.json tools/consent-libs/package-lock
 	cd tools/consent-libs && npm ci --silent --ignore-scripts
 	@touch $@
 
+## bench-tools: the peers of `bench/audit_bench.py --peers`, never dependencies of policypress: consentcrawl
+##              in its own venv (bench/.peers-venv, from bench/peers-requirements.lock) and gdpr-cookie-scanner
+##              locked in tools/peers/; its Node Playwright finds Debian's chromium (walled off the network by
+##              tools/peers/chromium-offline) where it looks for its headless shell, inside tools/peers/browsers/
+PEERS_VENV := bench/.peers-venv
+GDPR_SCAN  := tools/peers/node_modules/.bin/gdpr-scan
+bench-tools: $(PEERS_VENV)/.installed $(GDPR_SCAN)
+	@rev=$$(node -p "require('./tools/peers/node_modules/playwright-core/browsers.json').browsers.find(b => b.name === 'chromium-headless-shell').revision") && \
+	  dir=tools/peers/browsers/chromium_headless_shell-$$rev/chrome-headless-shell-linux64 && \
+	  mkdir -p $$dir && ln -sfn ../../../chromium-offline $$dir/chrome-headless-shell && \
+	  echo "gdpr-scan uses $(CHROMIUM) through $$dir/chrome-headless-shell"
+$(PEERS_VENV)/.installed: bench/peers-requirements.lock
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r bench/peers-requirements.lock
+	@touch $@
+$(GDPR_SCAN): tools/peers/package.json tools/peers/package-lock.json
+	$(NPM_TOOL)
+	cd tools/peers && npm ci --silent --ignore-scripts
+	@touch $@
+
 ## linkcheck: linkchecker on the built site, served on 127.0.0.1 (internal links only)
 linkcheck: $(STAMP)
 	@test -d $(SITE) || { echo "no $(SITE)/: run make site first"; exit 2; }
@@ -89,4 +109,5 @@ test: $(STAMP) browser tools
 	$(BIN)/pytest -n $(JOBS) --durations=15
 
 clean:
-	rm -rf $(VENV) $(SITE) $(SITE).old .$(SITE)-build-* .site-build site-preview .site-preview-build-* .pytest_cache tools/*/node_modules
+	rm -rf $(VENV) $(SITE) $(SITE).old .$(SITE)-build-* .site-build site-preview .site-preview-build-* .pytest_cache tools/*/node_modules \
+	  $(PEERS_VENV) tools/peers/browsers

@@ -11,10 +11,14 @@ OCD's wildcard prefixes and our own placeholders) and prints one line:
     other platform      the name is in the OCD, but only under a platform we do not name for the vendor
     not found           the OCD does not know the name
 
-and for every detection URL whether the OCD's Domain column knows its host. The platforms of a
-vendor are the ones its ``# source:`` comment names as "the Open Cookie Database (A, B)", plus any
-OCD platform whose name matches the vendor's id or name. The OCD is read here only, never by the
-package at run time (its descriptions are not ours to copy; only facts are compared).
+and for every detection URL whether the OCD's Domain column knows its host, and whether the
+vendor's ``# hosts checked:`` comment names it (``host unsourced`` when not, unless the OCD knows
+the host and the source names the OCD): that comment says where the host was found, in the
+vendor's documentation or, failing that, in real pages. The
+platforms of a vendor are the ones its ``# source:`` comment names as "the Open Cookie Database
+(A, B)", plus any OCD platform whose name matches the vendor's id or name. The OCD is read here
+only, never by the package at run time (its descriptions are not ours to copy; only facts are
+compared).
 """
 
 from __future__ import annotations
@@ -123,24 +127,72 @@ def name_matches(ours: str, row: OcdRow) -> bool:
     return False
 
 
+# The labelled comments of a vendor: "# source:" names the documentation its facts come from,
+# "# hosts checked:" where each detection host was found, "# hosts unconfirmed:" the hosts no
+# documentation or page was found for (kept apart, so naming them there sources nothing). A clause
+# runs on over the comment lines right below it, up to the next label or a line that is no comment.
+LABELS = ("source:", "hosts checked:", "hosts unconfirmed:")
+# A documentation address (docs.example.com/page), a quoted document title ("Install the tag") or
+# the Open Cookie Database by name.
+# A file name (analytics.js) is not an address.
+CITATION = re.compile(r"\bOpen Cookie Database\b|\"[^\"]{4,}\"|\b(?:[a-z0-9-]+\.)+"
+                      r"(?!(?:js|mjs|css|html?|php|gif|png|json|ya?ml)\b)[a-z]{2,}\b(?:/\S*)?", re.IGNORECASE)
+
+
+def vendor_clauses(text: str) -> dict[str, dict[str, str]]:
+    """vendor id -> {label: the text of that labelled comment} for every vendor of a signature file."""
+    found: dict[str, dict[str, str]] = {}
+    current: str | None = None
+    label: str | None = None
+    for line in text.splitlines():
+        header = re.fullmatch(r"  ([a-z0-9_]+):\s*", line)
+        if header:
+            current, label = header.group(1), None
+            found[current] = {}
+            continue
+        stripped = line.strip()
+        if current is None or not stripped.startswith("#"):
+            label = None
+            continue
+        body = stripped.lstrip("#").strip()
+        starts = next((name for name in LABELS if body.lower().startswith(name)), None)
+        if starts is not None:
+            label = starts
+            found[current][label] = (found[current].get(label, "") + " " + body[len(starts):]).strip()
+        elif label is not None:
+            found[current][label] += " " + body
+    return found
+
+
+def cites_a_source(clause: str) -> bool:
+    return CITATION.search(clause) is not None
+
+
 def vendor_platforms(text: str) -> dict[str, list[str]]:
     """vendor id -> the OCD platforms its ``# source:`` comment names."""
     found: dict[str, list[str]] = {}
-    current = None
-    comment: list[str] = []
-    for line in text.splitlines() + ["  end_of_file:"]:
-        header = re.fullmatch(r"  ([a-z0-9_]+):\s*", line)
-        if header:
-            if current is not None:
-                joined = " ".join(comment)
-                platforms: list[str] = []
-                for group in re.findall(r"Open\s+Cookie\s+Database\s*\(([^)]*)\)", joined):
-                    platforms.extend(p.strip() for p in group.split(","))
-                found[current] = platforms
-            current, comment = header.group(1), []
-        elif current is not None and line.strip().startswith("#"):
-            comment.append(line.strip().lstrip("#").strip())
+    for vid, clauses in vendor_clauses(text).items():
+        platforms: list[str] = []
+        for group in re.findall(r"Open\s+Cookie\s+Database\s*\(([^)]*)\)", clauses.get("source:", "")):
+            platforms.extend(p.strip() for p in group.split(","))
+        found[vid] = platforms
     return found
+
+
+def host_sourced(target: str, checked: str) -> bool:
+    """Whether the ``# hosts checked:`` text names the host of a detection URL (and cites something).
+
+    The host must stand as a whole name there: t.co is not named by "snapchat.com". A wildcard host
+    (*.example.com) is named by any of its subdomains too. A name inside a path
+    (s3.amazonaws.com/downloads.example.com/) is a bucket or folder, not that host.
+    """
+    raw = target.split("/", 1)[0].lower()
+    host = raw.removeprefix("*.")
+    # "//host" (a URL) names the host; "segment/host" (a path) does not.
+    in_path = r"(?<![a-z0-9.-]/)"
+    before = in_path + (r"(?<![a-z0-9-])" if raw.startswith("*.") else r"(?<![a-z0-9.-])")
+    named = re.search(before + re.escape(host) + r"(?![a-z0-9-]|\.[a-z0-9])", checked.lower())
+    return cites_a_source(checked) and named is not None
 
 
 def host_of(target: str) -> str | None:
@@ -170,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in sorted(DATA.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         platforms = vendor_platforms(text)
+        clauses = vendor_clauses(text)
         for vid, vendor in (yaml.safe_load(text)["vendors"] or {}).items():
             if args.only and vid not in args.only:
                 continue
@@ -213,6 +266,15 @@ def main(argv: list[str] | None = None) -> int:
                     counts["host in OCD" if known else "host not in OCD"] += 1
                     if not (args.quiet and known):
                         print(f"    {'host in OCD' if known else 'host not in OCD':18} {kind}: {detector[kind]}")
+                    # A host the OCD knows is sourced by it when the vendor's source names the OCD.
+                    mine_clauses = clauses.get(vid, {})
+                    sourced = host_sourced(str(detector[kind]), mine_clauses.get("hosts checked:", "")) or (
+                        known and "open cookie database" in mine_clauses.get("source:", "").lower())
+                    counts["host sourced" if sourced else "host unsourced"] += 1
+                    if not (args.quiet and sourced):
+                        print(f"    {'host sourced' if sourced else 'host unsourced':18} {kind}: {detector[kind]}")
+    # Always printed, so that the last line says how many hosts still want a source (0 when done).
+    counts.setdefault("host unsourced", 0)
     print()
     for status, number in sorted(counts.items()):
         print(f"{status}: {number}")

@@ -5,7 +5,10 @@ so every "what changed" page has real prose and fact changes to render. Prints
 the build time for each count (median of --runs) and the milliseconds each release
 beyond the first adds (target: at most 40 ms). Each count is built once before it is
 timed, as a project is: its frozen releases are then read from .cache/policypress/.
-Run: .venv/bin/python bench/versions_bench.py [--runs 3] [--counts 1,10,50,200]
+Beside it, the same for a plain Material build of the same rendered pages (see
+build_time.py): what MkDocs and Material themselves add per release (four pages: the
+release and its "what changed" page, in two languages), which no plugin can take away.
+Run: .venv/bin/python bench/versions_bench.py [--runs 3] [--counts 1,10,50,200] [--no-plain]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from build_time import plain_project  # noqa: E402  (bench/ is on the path when run as a script)
 from policypress.i18n import Text
 from policypress.release import create_release
 from policypress.versions import ReleaseClass, version_key
@@ -61,9 +65,9 @@ def make_project(target: Path, releases: int) -> Path:
     return target
 
 
-def build_seconds(project: Path, runs: int) -> float:
+def build_seconds(project: Path, runs: int, site: str = "site") -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "POLICY_DATE": "2030-01-01"}
-    command = [str(BIN / "mkdocs"), "build", "-q", "-d", str(project / "site")]
+    command = [str(BIN / "mkdocs"), "build", "-q", "-d", str(project / site)]
     subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)  # fills the cache
     times = []
     for _ in range(runs):  # CPU seconds (user + system): steadier than the clock on a shared machine
@@ -78,17 +82,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--counts", default=",".join(map(str, COUNTS)))
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain Material builds")
     args = parser.parse_args()
     counts = [int(n) for n in args.counts.split(",")]
     results: dict[int, float] = {}
+    plain: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for count in counts:
             project = make_project(Path(tmp) / f"p{count}", count)
             results[count] = build_seconds(project, args.runs)
             pages = sum(1 for _ in (project / "site").rglob("index.html"))
             extra = (results[count] - results[counts[0]]) / (count - counts[0]) * 1000 if count > counts[0] else 0.0
-            print(f"{count:>4} releases: {results[count]:6.2f} s CPU  {pages:4d} pages  "
-                  f"{extra:6.1f} ms per release beyond the first", flush=True)
+            line = f"{count:>4} releases: {results[count]:6.2f} s CPU  {pages:4d} pages  {extra:6.1f} ms per release beyond the first"
+            if not args.no_plain:
+                plain_project(project / "site", Path(tmp) / f"plain{count}")
+                plain[count] = build_seconds(Path(tmp) / f"plain{count}", args.runs)
+                base = (plain[count] - plain[counts[0]]) / (count - counts[0]) * 1000 if count > counts[0] else 0.0
+                line += f"  | plain Material: {plain[count]:5.2f} s, {base:6.1f} ms per release; ours adds {extra - base:6.1f} ms"
+            print(line, flush=True)
     print(f"median of {args.runs} builds each, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -52,3 +52,24 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def cli_process() -> Cli:
+    """``policypress ARGS`` in a process of its own, for commands that start a browser (``audit``).
+
+    Playwright's sync API cannot start inside a thread that already runs one, and a test worker that has
+    used the ``browser`` fixture holds one for the session: a browser of the command's own needs a process.
+    """
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+        done = subprocess.run(
+            [sys.executable, "-m", "policypress", *(str(arg) for arg in args)], cwd=cwd, capture_output=True,
+            text=True, env={**os.environ, **(env or {})}, timeout=600,
+        )
+        return CliResult(done.returncode, done.stdout, done.stderr)
+
+    return run

@@ -120,6 +120,8 @@ CASES: dict[str, Case] = {
             # No source we may use confirms this key as YouTube's, so it is an undeclared key of
             # the player's frame (www.youtube.com), not a YouTube key before consent.
             ("audit-undeclared", "before-consent", "yt-remote-device-id"),
+            # Klaro's own default banner (served from the locked copy) says "That's ok" on accept.
+            ("audit-dark-misleading-wording", "before-consent", None),
         }),
         1,
     ),

@@ -70,8 +70,8 @@ activities:
 """
         },
         [
-            "policy_data/activities.yaml:3:5: activities.newsletter.name.sv: "
-            "the Swedish text ('sv') is missing: every text needs both en and sv"
+            "policy_data/activities.yaml:3:5: activities.newsletter.name: "
+            "no text for 'sv' (the policy's languages are en, sv)"
         ],
         id="missing-swedish",
     ),
@@ -287,7 +287,7 @@ cookies:
         "policy_data/cookies.yaml:7:5: cookies._ga.duration: 'forever' is not a duration: "
         "write an ISO 8601 duration such as P2Y, P13M, P30D or PT30M, or 'session' "
             "(or 'persistent' for browser storage kept until cleared)",
-        "policy_data/policy.yaml:1:1: title.sv: the Swedish text ('sv') is missing: every text needs both en and sv",
+        "policy_data/policy.yaml:1:1: title: no text for 'sv' (the policy's languages are en, sv)",
     ]
     assert result.stderr.rstrip().endswith("3 errors in policy_data")
 
@@ -316,7 +316,7 @@ def test_small_anchors_are_allowed(check, tmp_path):
     )
     result = check(tmp_path, "--data", "policy_data")
     # The alias itself is fine; the stray top-level key is what the schema refuses.
-    assert error_lines(result) == ["policy_data/policy.yaml:1:1: shared: unknown key 'shared'; expected one of: title"]
+    assert error_lines(result) == ["policy_data/policy.yaml:1:1: shared: unknown key 'shared'; expected one of: title, languages"]
 
 
 def test_country_code_no_stays_norway(check, tmp_path):

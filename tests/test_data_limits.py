@@ -122,7 +122,7 @@ def test_an_empty_file_says_so(data, content):
 def test_a_utf8_byte_order_mark_is_harmless(data):
     path = data / "policy.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert load_policy(data).meta.title.en == "Privacy policy"
+    assert load_policy(data).meta.title.get("en") == "Privacy policy"
 
 
 @pytest.mark.parametrize(
@@ -233,3 +233,14 @@ def test_an_https_website_is_accepted(data):
     text = controller.read_text(encoding="utf-8")
     controller.write_text(text.rstrip("\n") + '\n  website: "https://example.org/"\n', encoding="utf-8")
     assert load_policy(data).controller.website == "https://example.org/"
+
+
+def test_a_byte_order_mark_inside_a_file_is_refused_with_its_place(tmp_path) -> None:
+    from policypress.yamlsource import read_source
+
+    path = tmp_path / "recipients.yaml"
+    path.write_text("\ufeffrecipients:\n  google:\n    \ufeffname: x\n", encoding="utf-8")
+    text, issues = read_source(path, "recipients.yaml")
+    assert text is None
+    assert [(i.line, i.column) for i in issues] == [(3, 5)]
+    assert "U+FEFF" in issues[0].message

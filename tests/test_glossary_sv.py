@@ -15,10 +15,10 @@ from bs4 import BeautifulSoup
 from pydantic import BaseModel
 
 from conftest import ROOT, run_mkdocs_build
-from policypress import vocabulary
-from policypress.i18n import Lang, Text
+from policypress.i18n import Text
 from policypress.loader import load_policy
-from policypress.ui import THEME_TEXTS, UI
+from policypress.locales import catalog
+from policypress.model import Block
 
 GLOSSARY = yaml.safe_load((ROOT / "tests" / "fixtures" / "glossary-sv.yaml").read_text(encoding="utf-8"))["terms"]
 WRONG = [
@@ -59,10 +59,10 @@ def test_right_terms_pass():
 def swedish_texts(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
     """Every Swedish text in a loaded policy, with where it is."""
     if isinstance(value, Text):
-        yield where, value.sv
+        yield where, value.get("sv")
     elif isinstance(value, BaseModel):
-        if getattr(value, "sv", None) and isinstance(value.sv, str):  # a paragraph block
-            yield where, value.sv
+        if isinstance(value, Block) and value.paragraph is not None:
+            yield where, value.paragraph.get("sv")
         for name in type(value).model_fields:
             yield from swedish_texts(getattr(value, name), f"{where}.{name}")
     elif isinstance(value, dict):
@@ -83,14 +83,8 @@ def test_the_swedish_texts_of_the_draft():
 
 
 def ui_texts() -> Iterator[tuple[str, str]]:
-    for key, value in UI.items():
-        yield key, value.sv
-    yield from THEME_TEXTS[Lang.SV].items()
-    for name in dir(vocabulary):
-        terms = getattr(vocabulary, name)
-        if isinstance(terms, type) and issubclass(terms, vocabulary.Vocabulary) and terms is not vocabulary.Vocabulary:
-            for key, label in terms.labels().items():
-                yield f"{name}.{key}", label.sv
+    """Every text of locales/sv.yaml: table headings, notices, vocabulary labels, Material corrections."""
+    yield from catalog("sv").items()
 
 
 def test_our_interface_texts():

@@ -158,7 +158,7 @@ def test_the_payload_reaches_many_fields(hostile_data: dict[str, Any]) -> None:
     # Titles, purposes, names, prose, locations, the controller's name: far more than a handful.
     assert hostile_data["fields"] >= 50
     draft = load_history(hostile_data["data"]).get("2.0")
-    assert draft is not None and draft.policy.meta.title.en == PAYLOAD
+    assert draft is not None and draft.policy.meta.title.get("en") == PAYLOAD
 
 
 def _html_pages(site: Path) -> list[str]:

@@ -13,7 +13,7 @@ import yaml
 
 import policypress.init as init_module
 from clirun import Cli, CliResult, cli  # noqa: F401  (cli is a fixture)
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, run_mkdocs_build
 from policypress.init import TODO, controller_id, init_project, skeleton
 from policypress.schema import modeline, render_schemas
 
@@ -208,14 +208,13 @@ def test_init_in_an_existing_site_adds_data_and_one_plugin_line(policypress, tmp
     result = policypress(site, "init", ".", "--effective", "2026-01-15")
     assert result.returncode == 0, result.stderr
     after = (site / "mkdocs.yml").read_text(encoding="utf-8")
-    # Exactly the plugin's lines are added, after the site's own plugins; nothing else moves.
-    assert after == before.replace(
-        "      lang: en\n", "      lang: en\n  - policypress:\n      languages: [en]\n"
-    )
+    # Exactly the plugin's line is added, after the site's own plugins; nothing else moves.
+    # The languages are the data's (policy.yaml), so the plugin needs no option.
+    assert after == before.replace("      lang: en\n", "      lang: en\n  - policypress\n")
     assert (site / "policy_data" / "releases" / "1.0").is_dir()
     assert [p.name for p in (site / "docs").iterdir()] == ["index.md"]  # the site's pages are untouched
-    assert "'de' is not supported yet" in result.stdout and "English pages" in result.stdout
-    assert "languages of the policy pages: en" in result.stdout
+    assert "not supported yet" not in result.stdout  # the site's German alternate gets German pages
+    assert "languages of the policy pages: en, de" in result.stdout
     assert "TODO(review)" in result.stdout and "mkdocs build --strict" in result.stdout
     check = policypress(site, "check")
     assert check.returncode == 0, check.stderr
@@ -238,9 +237,34 @@ def test_a_swedish_site_gets_swedish_and_english_policy_data(policypress, tmp_pa
     site = small_site(tmp_path, language="sv")
     result = policypress(site, "init", ".", "--effective", "2026-01-15")
     assert result.returncode == 0, result.stderr
-    assert "languages of the policy pages: en, sv" in result.stdout
+    # The site's order, its theme's language first: the policy's default language.
+    assert "languages of the policy pages: sv, en, de" in result.stdout
+    assert "languages: [sv, en, de]" in (site / "policy_data" / "policy.yaml").read_text(encoding="utf-8")
     # Without plugins: MkDocs' default search must stay, so it is written beside ours.
     assert (site / "mkdocs.yml").read_text(encoding="utf-8").endswith("plugins:\n  - search\n  - policypress\n")
+
+
+def test_a_german_site_gets_german_pages(policypress, tmp_path):
+    site = tmp_path / "site-src"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# Start\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text("site_name: Kleine Website\ntheme:\n  name: material\n  language: de\n"
+                                     "  font: false\n", encoding="utf-8")
+    result = policypress(site, "init", ".", "--effective", "2026-01-15")
+    assert result.returncode == 0, result.stderr
+    assert "languages of the policy pages: de" in result.stdout
+    assert "not supported yet" not in result.stdout
+    data = site / "policy_data"
+    assert (data / "policy.yaml").read_text(encoding="utf-8").count("languages: [de]") == 1
+    assert "Integritetspolicy" not in (data / "policy.yaml").read_text(encoding="utf-8")  # only the site's language
+    manifest = (data / "releases" / "1.0" / "manifest.yaml").read_text(encoding="utf-8")
+    assert "Die erste Version der Datenschutzerklärung." in manifest
+    built = run_mkdocs_build(site, tmp_path / "built", {"POLICY_DATE": "2026-02-01"})
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (tmp_path / "built" / "de" / "datenschutzerklaerung" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in page
+    assert "Recht auf Auskunft (Art. 15 DSGVO)" in page and "Über diese Erklärung" in page
+    assert not (tmp_path / "built" / "en").exists()
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,8 @@ def test_each_fixture_gives_exactly_its_findings(scan_json, name: str) -> None:
 
 
 def test_every_fixture_site_is_in_the_table() -> None:
-    assert {p.name for p in SITES.iterdir() if p.is_dir()} == set(EXPECTED)
+    # A scan fixture is a folder of built pages; MkDocs projects there (three-languages) are built by their tests.
+    assert {p.name for p in SITES.iterdir() if (p / "pages").is_dir()} == set(EXPECTED)
 
 
 def test_compliant_site_sees_every_vendor_it_uses(scan_json) -> None:

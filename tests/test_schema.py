@@ -112,7 +112,10 @@ RECIPIENT = {"name": {"en": "M", "sv": "M"}, "role": "processor", "service": {"e
             "recipients.yaml", {"recipients": {"m": {**RECIPIENT, "storage": {"countries": ["UK"]}}}}, id="country"
         ),
         pytest.param("policy.yaml", {"title": {"en": "Privacy policy", "sv": "  "}}, id="blank-text"),
-        pytest.param("policy.yaml", {"title": {"en": "Privacy policy"}}, id="missing-language"),
+        # A text lacking one of the policy's languages is for `check` (test_languages.py): which
+        # languages a text needs is in policy.yaml, which the schema of another file cannot see.
+        pytest.param("policy.yaml", {"title": {"EN": "Privacy policy"}}, id="not-a-language-tag"),
+        pytest.param("policy.yaml", {"title": {"en": "Privacy policy"}, "languages": []}, id="no-languages"),
         pytest.param("rights.yaml", {"rights": {"acces": {"description": {"en": "a", "sv": "b"}}}}, id="right"),
         pytest.param(
             "sections.yaml",
@@ -145,7 +148,9 @@ def test_enums_carry_labels_for_the_editor():
     schema = json.loads((COMMITTED / "activities.schema.json").read_text(encoding="utf-8"))
     legal_basis = schema["$defs"]["LegalBasis"]
     assert legal_basis["enum"][0] == "consent"
-    assert legal_basis["enumDescriptions"][0] == "Consent (Art. 6(1)(a) GDPR) · Samtycke (artikel 6.1 a GDPR)"
+    assert legal_basis["enumDescriptions"][0] == (
+        "Consent (Art. 6(1)(a) GDPR) · Einwilligung (Art. 6 Abs. 1 lit. a DSGVO) · Samtycke (artikel 6.1 a GDPR)"
+    )
     assert schema["properties"]["activities"]["propertyNames"] == {"pattern": "^[a-z][a-z0-9_]*$"}
 
 

@@ -1,9 +1,11 @@
 """`make serve` (mkdocs serve with our hooks): a change in policy_data/ shows without a restart,
-and bad data is reported in the terminal while the server keeps running."""
+bad data is reported in the terminal while the server keeps running, and the scan judges the
+draft's cookie table while serving (a build judges the release in effect's)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -11,8 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import BIN
+from clirun import cli  # noqa: F401  (a fixture)
+from conftest import BIN, ROOT, run_mkdocs_build
 
 
 def free_port() -> int:
@@ -36,6 +40,20 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
             return True
         time.sleep(0.5)
     return False
+
+
+def start_serve(project: Path, log_path: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()  # the server holds its own copy of the descriptor
+    return server, port
 
 
 @pytest.mark.slow
@@ -72,3 +90,41 @@ def test_serve_rebuilds_when_policy_data_changes(project_copy: Path, tmp_path: P
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.mark.slow
+def test_serve_checks_the_draft_and_a_build_the_release(cli, tmp_path: Path):
+    """A real site after `policypress init`: removing a cookie from the draft fails the serve
+    build's scan, with a message that names the draft and its file; `mkdocs build` still checks
+    release 1.0, names its file, and passes."""
+    site = tmp_path / "site-project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mkdocs-sites" / "asyncer-docs", site)
+    assert cli("init", ".", "--effective", "2026-01-15", cwd=site).code == 0
+    log_path = tmp_path / "serve.log"
+    server, port = start_serve(site, log_path, {"POLICY_DATE": "2026-01-15"})
+    try:
+        policy_url = f"http://127.0.0.1:{port}/en/privacy-policy/"
+        assert wait_for(lambda: "_ga_" in (fetch(policy_url) or "")), log_path.read_text()
+        served = log_path.read_text()
+        assert "policypress scan: checked the built site against the draft (policy_data/cookies.yaml)" in served
+        assert "checked the built site against release" not in served
+
+        draft = site / "policy_data" / "cookies.yaml"
+        data = yaml.safe_load(draft.read_text(encoding="utf-8"))
+        del data["cookies"]["_ga"]
+        draft.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        message = "policypress scan found problems (checked against the draft (policy_data/cookies.yaml))"
+        assert wait_for(lambda: message in log_path.read_text()), log_path.read_text()
+        failed = log_path.read_text().split(message, 1)[1]
+        assert "error[undeclared]" in failed and "_ga" in failed
+        assert "then release it" not in failed  # the advice for a release is not given for the draft
+        assert server.poll() is None, "the server stopped on a failed scan"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    build = run_mkdocs_build(site, tmp_path / "built", env={"POLICY_DATE": "2026-01-15"})
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert "policypress scan: checked the built site against release 1.0 (policy_data/releases/1.0/cookies.yaml)" \
+        in build.stderr
+    assert "against the draft" not in build.stderr

@@ -65,19 +65,42 @@ def test_permissions_are_least_privilege():
         assert data["permissions"] == {"contents": "read"}, workflow.name
         for name, job in data["jobs"].items():
             extra = {k: v for k, v in job.get("permissions", {}).items() if k != "contents"}
-            assert job.get("permissions", {}).get("contents", "read") == "read"
+            # Only the job that pushes the proposals' branch writes to the repository.
+            writes = (workflow.name, name) == ("live-audit.yml", "propose")
+            assert job.get("permissions", {}).get("contents", "read") == ("write" if writes else "read")
             if (workflow.name, name) == ("publish.yml", "deploy"):
                 assert extra == {"pages": "write", "id-token": "write"}
             elif (workflow.name, name) == ("review.yml", "review"):
                 assert extra == {"security-events": "write"}  # the SARIF upload
+            elif (workflow.name, name) == ("live-audit.yml", "propose"):
+                assert extra == {"pull-requests": "write"}  # the pull request of proposed declarations
+            elif (workflow.name, name) == ("live-audit.yml", "issue"):
+                assert extra == {"issues": "write"}  # the one issue of the site's fixes
             else:
                 assert extra == {}, (workflow.name, name)
 
 
 def test_actions_are_pinned_to_exact_versions():
     for workflow in WORKFLOWS:
-        for uses in re.findall(r"uses: (\S+)", workflow.read_text()):
-            assert re.search(r"@v\d+\.\d+\.\d+$", uses), f"{workflow.name}: {uses} is not pinned to an exact version"
+        for uses in re.findall(r"uses: (\S+(?: # \S+)?)", workflow.read_text()):
+            # An exact release tag, or a full commit SHA with the release it is as a comment.
+            exact = re.search(r"@v\d+\.\d+\.\d+$", uses) or re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", uses)
+            assert exact, f"{workflow.name}: {uses} is not pinned to an exact version"
+
+
+def test_the_live_audit_runs_in_shards_merged_into_one_report():
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "live-audit.yml").read_text())["jobs"]
+    assert jobs["audit"]["strategy"]["matrix"]["shard"] == "${{ fromJSON(vars.AUDIT_SHARDS || '[1]') }}"
+    assert "${{ vars.AUDIT_SHARD_COUNT || '1' }}" in jobs["audit"]["env"]["SHARD"]
+    audit = "\n".join(step.get("run", "") for step in jobs["audit"]["steps"])
+    assert '--shard "$SHARD"' in audit and "--format json" in audit
+    assert (jobs["merge"]["needs"], jobs["propose"]["needs"], jobs["issue"]["needs"]) == ("audit", "merge", ["merge", "propose"])
+    runs = "\n".join(step.get("run", "") for job in jobs.values() for step in job["steps"])
+    assert "policypress report merge shards/audit-shard-*.json" in runs
+    assert "policypress report propose audit.json --data policy_data" in runs
+    # The third-party action that pushes a branch is pinned to the commit of a release, not a movable tag.
+    (create,) = [s["uses"] for s in jobs["propose"]["steps"] if "create-pull-request" in s.get("uses", "")]
+    assert re.fullmatch(r"peter-evans/create-pull-request@[0-9a-f]{40}", create)
 
 
 def test_pre_commit_runs_the_check_and_the_scanning_build():

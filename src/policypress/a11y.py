@@ -12,15 +12,17 @@ Exit codes: 0 clean, 1 findings, 2 bad input (no such folder, no pages, no Chrom
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from .escape import terminal
 from .errors import UsageError
+from .escape import terminal
+from .findings import Finding, Location, RuleInfo, Severity, Suite
+from .findings import Report as BaseReport
+from .findings import render as core
 from .loader import display_path
 from .localserver import serve_directory
 
@@ -50,7 +52,7 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Violation:
+class Violation(Finding):
     page: str  # URL path relative to the site's root ("" is the start page)
     state: str  # "" for the page itself, or BANNER_STATE / SETTINGS_STATE
     rule: str
@@ -59,11 +61,44 @@ class Violation:
     help_url: str
     nodes: tuple[Node, ...]
 
+    @property
+    def severity(self) -> Severity:
+        # Only serious and critical violations are reported, and each fails the check.
+        return Severity.ERROR
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule
+
+    @property
+    def message(self) -> str:
+        return f"{self.help} ({self.impact}): {', '.join(n.target for n in self.nodes)}"
+
+    @property
+    def fix(self) -> str:
+        summaries = dict.fromkeys(" ".join(n.summary.split()) for n in self.nodes if n.summary)
+        return " ".join([*summaries, f"See {self.help_url}"] if self.help_url else summaries)
+
+    @property
+    def location(self) -> Location:
+        return Location(url=f"/{self.page}", path=", ".join(n.target for n in self.nodes) or None)
+
+    @property
+    def place(self) -> str:
+        return f"/{self.page}" + (f" [{self.state}]" if self.state else "")
+
+    def identity(self) -> tuple[object, ...]:
+        return (self.page, self.state, *(n.target for n in self.nodes))
+
+    def sarif_properties(self) -> dict[str, object]:
+        return {"impact": self.impact, "state": self.state, "tags": list(WCAG_TAGS)}
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "page": self.page,
             "state": self.state,
             "rule": self.rule,
+            "severity": self.severity.value,
             "impact": self.impact,
             "help": self.help,
             "help_url": self.help_url,
@@ -72,25 +107,38 @@ class Violation:
 
     def __str__(self) -> str:
         targets = ", ".join(n.target for n in self.nodes)
-        where = f"/{self.page}" + (f" [{self.state}]" if self.state else "")
-        return f"{where}: {self.rule} ({self.impact}): {self.help}: {targets}"
+        return f"{self.place}: {self.rule} ({self.impact}): {self.help}: {targets}"
 
 
 @dataclass
-class Report:
+class Report(BaseReport):
+    tool: ClassVar[str] = "a11y"
     pages: list[str] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     banner_checked: bool = False
     seconds: float = 0.0
     axe_runs: int = 0
+    site: str = ""  # the built site's folder, as the user gave it
 
     @property
-    def exit_code(self) -> int:
-        return EXIT_FINDINGS if self.violations else EXIT_OK
+    def findings(self) -> list[Violation]:
+        return self.violations
 
     @property
     def seconds_per_page(self) -> float:
         return self.seconds / len(self.pages) if self.pages else 0.0
+
+    def rules(self) -> list[RuleInfo]:
+        """The axe rules that failed, described by axe itself (its help text and page)."""
+        seen = {v.rule: RuleInfo(id=v.rule, title=v.help, help_uri=v.help_url) for v in self.violations}
+        return list(seen.values())
+
+    def junit_suites(self) -> list[Suite]:
+        passing = f"{len(self.pages)} pages: no serious or critical violations"
+        return [Suite("policypress a11y", "policypress.a11y", list(self.violations), passing)]
+
+    def sarif_base(self) -> str | None:
+        return Path(self.site).resolve().as_uri() if self.site else None
 
 
 def violations_from(results: dict[str, Any], page: str, state: str = "") -> list[Violation]:
@@ -207,7 +255,7 @@ def check_site(
     if not site.is_dir():
         raise UsageError(f"{display_path(site)}: no such folder (the built site to check; run `make site` first)")
     pages = folder_pages(site)[:max_pages]
-    report = Report(pages=pages)
+    report = Report(pages=pages, site=display_path(site))
     started = time.perf_counter()
     with serve_directory(site) as base_url, launched(browser) as chromium:
         context = chromium.new_context(**CONTEXT_OPTIONS)
@@ -253,8 +301,7 @@ def check_site(
 def _grouped(violations: Sequence[Violation]) -> Iterator[tuple[str, list[Violation]]]:
     order: dict[str, list[Violation]] = {}
     for violation in violations:
-        key = f"/{violation.page}" + (f" [{violation.state}]" if violation.state else "")
-        order.setdefault(key, []).append(violation)
+        order.setdefault(violation.place, []).append(violation)
     yield from order.items()
 
 
@@ -288,18 +335,23 @@ def render_text(report: Report) -> str:
     return "\n".join(terminal(line) for line in lines) + "\n"
 
 
+def json_document(report: Report) -> dict[str, Any]:
+    return {
+        "ok": not report.violations,
+        "tags": list(WCAG_TAGS),
+        "impacts": list(REPORTED_IMPACTS),
+        "pages": report.pages,
+        "banner_checked": report.banner_checked,
+        "seconds": round(report.seconds, 3),
+        "seconds_per_page": round(report.seconds_per_page, 3),
+        "violations": [v.as_dict() for v in report.violations],
+    }
+
+
 def render_json(report: Report) -> str:
-    return json.dumps(
-        {
-            "ok": not report.violations,
-            "tags": list(WCAG_TAGS),
-            "impacts": list(REPORTED_IMPACTS),
-            "pages": report.pages,
-            "banner_checked": report.banner_checked,
-            "seconds": round(report.seconds, 3),
-            "seconds_per_page": round(report.seconds_per_page, 3),
-            "violations": [v.as_dict() for v in report.violations],
-        },
-        indent=2,
-        ensure_ascii=False,
-    ) + "\n"
+    return core.render_json(json_document(report))
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as text, JSON, JUnit XML or SARIF (``findings.render.FORMATS``)."""
+    return core.render(report, fmt, lambda: render_text(report), lambda: json_document(report))

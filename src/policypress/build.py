@@ -31,11 +31,12 @@ from .consent_export import gpc_json
 from .errors import PolicyPressError
 from .export import POLICY_JSON_SCHEMA, dumps, jsonld_script, policy_json, policy_jsonld
 from .feed import atom_feed, feed_path
-from .i18n import Lang
+from .i18n import DEFAULT_LANGUAGES, Lang, languages_list
 from .lint import Severity as LintSeverity
 from .lint import lint_policy, lint_summary
 from .lint import render as render_lint
 from .loader import display_path
+from .locales import check_languages
 from .model import CookieDeclaration, Policy
 from .pages import SiteBuild, render_generated_page
 from .proposed import refuse_unconfirmed_releases
@@ -44,7 +45,8 @@ from .scan import Rule, ScanReport, scan_site
 from .scan.report import format_finding, render_text, summary
 from .scan.transparency import fill_scan_note, scan_note
 from .trackers.names import names_overlap, parse_name
-from .buildcache import cache_dir_for
+from .trackers.signatures import use_cache_dir as use_signatures_cache
+from .buildcache import as_text, cache_dir_for
 from .render import use_cache_dir
 from .versions import History, Release, build_date, load_history
 
@@ -64,7 +66,8 @@ class Options:
 
     data_dir: Path
     preview: bool = False
-    languages: tuple[Lang, ...] = tuple(Lang)
+    # The site's languages: the policy's (policy.yaml), narrowed by the builder's option.
+    languages: tuple[Lang, ...] = DEFAULT_LANGUAGES
     lint_fail_on: str = "never"
     scan_enabled: bool = True
     scan_strict: bool = False
@@ -92,6 +95,7 @@ def load_edition(data_dir: Path, environ: Mapping[str, str]) -> tuple[History, d
     try:
         cache_dir = cache_dir_for(data_dir)
         use_cache_dir(cache_dir)  # our templates' bytecode
+        use_signatures_cache(cache_dir)  # the validated tracker signatures
         history = load_history(data_dir, cache_dir=cache_dir)
         history.draft  # the working copy must be valid even when it is not shown
         load_provenance(history)  # where the releases' facts came from must name real paths
@@ -105,6 +109,29 @@ def load_edition(data_dir: Path, environ: Mapping[str, str]) -> tuple[History, d
             "`policypress release VERSION --effective YYYY-MM-DD`, or set POLICY_DATE"
         )
     return history, today, current
+
+
+def site_languages(current: Release, chosen: Sequence[str] = ()) -> tuple[Lang, ...]:
+    """The languages of the site: those of the release in effect, or the ones ``chosen`` of them
+    (in the policy's order), each with a locale (ours, or the project's ``locales_dir``)."""
+    languages = current.policy.languages
+    if chosen:
+        try:
+            wanted = [Lang(code) for code in chosen]
+        except ValueError as exc:
+            raise BuildStopped(f"policypress: languages: {exc}") from None
+        unknown = [lang.value for lang in wanted if lang not in languages]
+        if unknown:
+            raise BuildStopped(
+                f"policypress: languages: {', '.join(unknown)} not among the languages of release "
+                f"{current.version} ({languages_list(languages)}, from its policy.yaml)"
+            )
+        languages = tuple(lang for lang in languages if lang in wanted)
+    try:
+        check_languages(languages)
+    except PolicyPressError as exc:
+        raise BuildStopped(f"policypress: {exc}") from None
+    return languages
 
 
 def lint_phase(history: History, current: Release, *, preview: bool, fail_on: str) -> list[str]:
@@ -143,11 +170,13 @@ def keep_analytics(analytics: Mapping[str, Any], current: Release) -> bool:
 
 
 def plan(
-    history: History, today: dt.date, *, preview: bool, languages: Sequence[Lang] = tuple(Lang),
-    use_directory_urls: bool = True,
+    history: History, today: dt.date, *, preview: bool, languages: Sequence[Lang] = DEFAULT_LANGUAGES,
+    use_directory_urls: bool = True, cache_dir: Path | None = None,
 ) -> SiteBuild:
-    pages = tuple(page for page in site.plan_pages(history, today, preview=preview) if page.lang in languages)
-    return SiteBuild(history, today, pages, use_directory_urls=use_directory_urls, preview=preview)
+    """``cache_dir``: where the frozen releases' rendered outputs are kept between builds
+    (``cache_dir_for(data_dir)``); without it they are kept in memory only."""
+    pages = tuple(site.plan_pages(history, today, preview=preview, languages=languages))
+    return SiteBuild(history, today, pages, use_directory_urls=use_directory_urls, preview=preview, cache_dir=cache_dir)
 
 
 @dataclass(frozen=True)
@@ -164,11 +193,18 @@ def render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | N
         # The same facts for machines: DPV JSON-LD about this page.
         version = page.version or site.DRAFT
         release = build.history.get(version)
-        document = policy_jsonld(
-            build.policy(version), version=version, effective=release.effective.isoformat() if release else None,
-            site_url=site_url,
+
+        def script() -> str:
+            return jsonld_script(policy_jsonld(
+                build.policy(version), version=version, effective=release.effective.isoformat() if release else None,
+                site_url=site_url,
+            ))
+
+        seal = build.seal(version)
+        # Its vocabulary labels are in every language of the policy.
+        html_out += script() if seal is None else build.frozen(
+            "jsonld", [seal, version, site_url], build.policy(version).languages, script, encode=str, decode=as_text
         )
-        html_out += jsonld_script(document)
     # Material prints toc names as HTML: the titles come from the data, so escape them.
     toc = [{"level": h.level, "id": h.id, "name": str(escape.html(h.title)), "children": []} for h in rendered.headings]
     return PageOutput(html_out, toc, frozenset(rendered.anchor_ids))
@@ -215,8 +251,13 @@ def artifacts(build: SiteBuild, current: Release, *, site_url: str | None, langu
         ".well-known/gpc.json": gpc_json(current.effective.isoformat()),
     }
     for release in build.history.releases:
-        document = policy_json(release.policy, version=release.version, effective=release.effective.isoformat())
-        files[f"releases/{release.version}/policy.json"] = dumps(document)
+        def document(release: Release = release) -> str:
+            return dumps(policy_json(release.policy, version=release.version, effective=release.effective.isoformat()))
+
+        files[f"releases/{release.version}/policy.json"] = build.frozen(
+            "policy-json", [build.seal(release.version), release.version], release.policy.languages, document,
+            encode=str, decode=as_text,
+        )
     for lang in languages:
         files[feed_path(lang)] = atom_feed(
             build.history, lang, today=build.today, base_url=site_url or "../",
@@ -237,14 +278,16 @@ class CookieTable:
 
     policy: Policy
     data_dir: Path
-    label: str  # "the draft", or "release 1.2 (policy_data/releases/1.2/cookies.yaml)"
+    label: str  # "the draft (policy_data/cookies.yaml)", or "release 1.2 (policy_data/releases/1.2/cookies.yaml)"
     is_draft: bool
 
 
 def cookie_table(history: History, current: Release, *, draft: bool) -> CookieTable:
     """While editing (mkdocs serve, previews) the draft's table; when publishing, the release's."""
     if draft:
-        return CookieTable(history.draft, history.data_dir, "the draft", True)
+        # Named with its file, as a release is, so that a message says which file to fix.
+        where = display_path(history.data_dir / "cookies.yaml")
+        return CookieTable(history.draft, history.data_dir, f"the draft ({where})", True)
     where = display_path(current.path / "cookies.yaml")
     return CookieTable(current.policy, current.path, f"release {current.version} ({where})", False)
 

@@ -35,7 +35,7 @@ def material_consent(policy: Policy, lang: Lang, *, policy_url: str, cookie_anch
     from .ui import ui
 
     link = Markup('<a href="{url}#{anchor}">{text}</a>').format(
-        url=safe_url(policy_url), anchor=cookie_anchor, text=policy.meta.title.get(lang).lower()
+        url=safe_url(policy_url), anchor=cookie_anchor, text=Lang(lang).in_sentence(policy.meta.title.get(lang))
     )
     # Material renders the description as HTML: build it from escaped parts only
     # (Markup.format escapes every argument that is not markup itself).

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, PlainSerializer
 
 from .i18n import Lang
+from .locales import message
 
 # ASCII digits only: Python's \d would also take '٢' (Arabic-Indic two) and int() would read it.
 _ISO = re.compile(
@@ -32,32 +33,7 @@ MAX_YEARS = 100
 MAX_SECONDS = MAX_YEARS * _SECONDS["years"]
 _RANGE = f"a duration is at least 1 second (PT1S) and at most {MAX_YEARS} years (P{MAX_YEARS}Y)"
 
-_NAMES = {
-    Lang.EN: {
-        "years": ("year", "years"),
-        "months": ("month", "months"),
-        "weeks": ("week", "weeks"),
-        "days": ("day", "days"),
-        "hours": ("hour", "hours"),
-        "minutes": ("minute", "minutes"),
-        "seconds": ("second", "seconds"),
-    },
-    Lang.SV: {
-        "years": ("år", "år"),
-        "months": ("månad", "månader"),
-        "weeks": ("vecka", "veckor"),
-        "days": ("dag", "dagar"),
-        "hours": ("timme", "timmar"),
-        "minutes": ("minut", "minuter"),
-        "seconds": ("sekund", "sekunder"),
-    },
-}
-_PERSISTENT = {
-    Lang.EN: "Until you clear your browser's storage",
-    Lang.SV: "Tills du rensar webbläsarens lagring",
-}
-_SESSION = {Lang.EN: "Session (deleted when the browser closes)", Lang.SV: "Sessionen (raderas när webbläsaren stängs)"}
-_AND = {Lang.EN: "and", Lang.SV: "och"}
+# The words (unit names, singular and plural, "and") are in locales/<lang>.yaml under duration.*.
 
 
 @dataclass(frozen=True)
@@ -80,13 +56,13 @@ class Duration:
     def label(self, lang: Lang | str) -> str:
         lang = Lang(lang)
         if self.persistent:
-            return _PERSISTENT[lang]
+            return message("duration.persistent", lang)
         if self.is_session:
-            return _SESSION[lang]
-        words = [f"{n} {_NAMES[lang][unit][0 if n == 1 else 1]}" for unit, n in self.parts]
+            return message("duration.session", lang)
+        words = [f"{n} {message(f'duration.{unit}.' + ('one' if n == 1 else 'other'), lang)}" for unit, n in self.parts]
         if len(words) == 1:
             return words[0]
-        return f"{', '.join(words[:-1])} {_AND[lang]} {words[-1]}"
+        return f"{', '.join(words[:-1])} {message('duration.and', lang)} {words[-1]}"
 
     def __str__(self) -> str:
         return self.source

@@ -73,3 +73,7 @@ class AuditTimeout(PolicyPressError):
     def __init__(self, url: str, seconds: float, reason: str, *, verb: str = "did not respond") -> None:
         self.url, self.seconds, self.reason = url, seconds, reason
         super().__init__(f"{url} {verb} within {seconds:g} s: {reason}")
+
+
+class TCStringError(PolicyPressError):
+    """A text that should be an IAB TCF v2 TC string is malformed (``policypress.audit.tcf.decode``)."""

@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from .escape import UnsafeURL, safe_url, xml_text
 from .i18n import Lang
-from .site import ARCHIVE_SLUGS, CHANGES_SLUGS, page_url, policy_src
+from .locales import message
+from .site import archive_slug, changes_slug, page_url, policy_src
 from .ui import ui
 from .versions import History
 
@@ -23,13 +24,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CLASS_SCHEME = "urn:policypress:change-class"
 STATUS_SCHEME = "urn:policypress:release-status"
 
-_FEED_TITLE = {Lang.EN: "{title}: versions and changes", Lang.SV: "{title}: versioner och ändringar"}
-_ENTRY_TITLE = {Lang.EN: "Version {version}: {kind}", Lang.SV: "Version {version}: {kind}"}
-_KIND = {
-    Lang.EN: {"editorial": "editorial change", "material": "material change"},
-    Lang.SV: {"editorial": "redaktionell ändring", "material": "väsentlig ändring"},
-}
-_UPCOMING = {Lang.EN: "Upcoming", Lang.SV: "Kommande"}
+# The feed's words are in locales/<lang>.yaml: feed.feed_title, feed.entry_title, feed.kind.*, feed.upcoming.
 
 
 def _q(tag: str) -> str:
@@ -52,7 +47,7 @@ def site_urls(
     base = base_url if base_url.endswith("/") else base_url + "/"
 
     def url(old: str, new: str) -> str:
-        src = policy_src(lang, new) if not old else policy_src(lang, CHANGES_SLUGS[lang], f"{old}-{new}")
+        src = policy_src(lang, new) if not old else policy_src(lang, changes_slug(lang), f"{old}-{new}")
         return base + page_url(src, use_directory_urls=use_directory_urls)
 
     return url
@@ -108,14 +103,14 @@ def atom_feed(
     feed = ET.Element(_q("feed"), {"xmlns": ATOM, XML_LANG: lang.value})
     ET.SubElement(feed, _q("id")).text = tag
     # ElementTree escapes markup; xml_text drops what XML cannot carry at all (so the feed parses).
-    ET.SubElement(feed, _q("title")).text = xml_text(_FEED_TITLE[lang].format(title=policy.meta.title.get(lang)))
+    ET.SubElement(feed, _q("title")).text = xml_text(message("feed.feed_title", lang, title=policy.meta.title.get(lang)))
     ET.SubElement(feed, _q("updated")).text = rfc3339(updated)
     author = ET.SubElement(feed, _q("author"))
     ET.SubElement(author, _q("name")).text = xml_text(controller.legal_name)
     if _feed_uri(controller.website):
         ET.SubElement(author, _q("uri")).text = xml_text(controller.website.strip())
     ET.SubElement(feed, _q("link"), {"rel": "self", "type": "application/atom+xml", "href": base + feed_path(lang)})
-    archive = base + page_url(policy_src(lang, ARCHIVE_SLUGS[lang]), use_directory_urls=use_directory_urls)
+    archive = base + page_url(policy_src(lang, archive_slug(lang)), use_directory_urls=use_directory_urls)
     ET.SubElement(feed, _q("link"), {"rel": "alternate", "type": "text/html", "href": archive})
     ET.SubElement(feed, _q("generator")).text = "policypress"
 
@@ -129,7 +124,7 @@ def atom_feed(
         old = previous.get(release.version, "")
         entry = ET.SubElement(feed, _q("entry"))
         ET.SubElement(entry, _q("id")).text = f"{tag}/{release.version}"
-        ET.SubElement(entry, _q("title")).text = _ENTRY_TITLE[lang].format(version=release.version, kind=_KIND[lang][kind])
+        ET.SubElement(entry, _q("title")).text = message("feed.entry_title", lang, version=release.version, kind=message(f"feed.kind.{kind}", lang))
         ET.SubElement(entry, _q("published")).text = rfc3339(release.effective)
         ET.SubElement(entry, _q("updated")).text = rfc3339(release.effective)
         ET.SubElement(
@@ -140,7 +135,7 @@ def atom_feed(
         )
         if release.effective > today:
             ET.SubElement(
-                entry, _q("category"), {"scheme": STATUS_SCHEME, "term": "upcoming", "label": _UPCOMING[lang]}
+                entry, _q("category"), {"scheme": STATUS_SCHEME, "term": "upcoming", "label": message("feed.upcoming", lang)}
             )
         ET.SubElement(entry, _q("summary"), {"type": "text"}).text = xml_text(manifest.summary.get(lang))
 

@@ -25,11 +25,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .errors import PolicyPressError, UsageError
-from .i18n import Text
+from .i18n import DEFAULT_LANGUAGES, Lang, Text
 from .loader import display_path, load_policy
 from .release import create_release
 from .schema import write_schemas
-from .init_site import SiteInit, init_existing_site, is_existing_site
+from .init_site import SiteInit, init_existing_site, is_existing_site, keep_languages
 from .versions import Release, ReleaseClass, build_date
 
 DEFAULT_NAME = "Example Organisation AB"
@@ -42,6 +42,7 @@ EXAMPLE_RECIPIENT_IDS = frozenset({"email_provider"})
 FIRST_SUMMARY = Text(
     en="The first version of the privacy policy.",
     sv="Den första versionen av integritetspolicyn.",
+    de="Die erste Version der Datenschutzerklärung.",
 )
 
 
@@ -120,8 +121,11 @@ def _check_target(target: Path) -> None:
         )
 
 
-def _write_skeleton(target: Path, name: str, *, named: bool, only: str = "") -> None:
-    """The skeleton's files (those under ``only``, e.g. ``policy_data/``, when given) into ``target``."""
+def _write_skeleton(
+    target: Path, name: str, *, named: bool, only: str = "", languages: tuple[Lang, ...] = DEFAULT_LANGUAGES
+) -> None:
+    """The skeleton's files (those under ``only``, e.g. ``policy_data/``, when given) into ``target``,
+    the policy's texts in ``languages``."""
     values = placeholders(name, named=named)
     for relative, source in _walk(skeleton()):
         if not relative.startswith(only):
@@ -132,7 +136,10 @@ def _write_skeleton(target: Path, name: str, *, named: bool, only: str = "") -> 
         if kind is None:
             path.write_bytes(source.read_bytes())
         else:
-            path.write_text(_render(source.read_text(encoding="utf-8"), values[kind]), encoding="utf-8")
+            text = _render(source.read_text(encoding="utf-8"), values[kind])
+            if relative.startswith("policy_data/"):
+                text = keep_languages(text, languages)
+            path.write_text(text, encoding="utf-8")
 
 
 def _undo(target: Path, created: bool) -> None:
@@ -166,7 +173,8 @@ def init_project(
         data_dir = target / "policy_data"
         write_schemas(data_dir / "schema")
         load_policy(data_dir)  # the example must be valid as written, whatever the name
-        return create_release(data_dir, FIRST_VERSION, when, ReleaseClass.MATERIAL, FIRST_SUMMARY)
+        summary = Text({lang.value: FIRST_SUMMARY.get(lang) for lang in DEFAULT_LANGUAGES})
+        return create_release(data_dir, FIRST_VERSION, when, ReleaseClass.MATERIAL, summary)
     except BaseException:
         _undo(target, created)
         raise
@@ -178,8 +186,8 @@ def init_site(
     """Add a policy to the existing MkDocs site in ``target`` (see ``policypress.init_site``)."""
     name = check_name(name)
 
-    def write_data(data_dir: Path) -> None:
-        _write_skeleton(data_dir.parent, name, named=named, only="policy_data/")
+    def write_data(data_dir: Path, languages: tuple[Lang, ...]) -> None:
+        _write_skeleton(data_dir.parent, name, named=named, only="policy_data/", languages=languages)
 
     return init_existing_site(target, write_data, FIRST_SUMMARY, effective)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,8 @@ REVIEW = "TODO(review)"
 # The theme's own storage is known to the plugin (policypress.mkdocs.storage): never drafted.
 THEME_VENDORS = frozenset({"material"})
 BARE_BUILD_TIMEOUT = 600
+# The languages the skeleton policy is written in; init keeps those the site uses.
+SKELETON_LANGUAGES = (Lang.EN, Lang.SV, Lang("de"))
 
 
 @dataclass
@@ -57,13 +60,43 @@ def is_existing_site(target: Path) -> bool:
 
 
 def choose_languages(facts: SiteFacts) -> tuple[tuple[Lang, ...], tuple[str, ...]]:
-    """The policy languages to build (the site's, where the data model has them) and the site's others."""
-    known = {lang.value: lang for lang in Lang}
+    """The policy's languages (the site's, in its order, the theme's first, where the skeleton has
+    texts in them) and the site's others, whose visitors get the English pages."""
+    known = {lang.value: lang for lang in SKELETON_LANGUAGES}
     wanted = [known[code] for code in facts.languages if code in known]
     unsupported = tuple(code for code in facts.languages if code not in known)
     if Lang.EN not in wanted and (unsupported or not wanted):
-        wanted.insert(0, Lang.EN)  # texts exist in every supported language: English for the rest
-    return tuple(lang for lang in Lang if lang in wanted), unsupported
+        wanted.append(Lang.EN)  # English for the site's other languages
+    return tuple(wanted), unsupported
+
+
+def keep_languages(text: str, languages: tuple[Lang, ...]) -> str:
+    """A skeleton data file with the texts of ``languages`` only, comments and layout kept.
+
+    The skeleton writes each text either on one line (``{en: ..., sv: ..., de: ...}``) or as one
+    key per language, a value's continuation lines indented deeper; ``languages: [...]`` is set.
+    ``load_policy`` checks the result right after init writes it."""
+    drop = [lang.value for lang in SKELETON_LANGUAGES if lang not in languages]
+    for code in drop:
+        text = re.sub(rf", {code}: [^,}}\n]*(?=[,}}])", "", text)  # after another language
+        text = re.sub(rf"{{{code}: [^,}}\n]*, ", "{", text)  # the first
+    text = re.sub(r"^languages: \[.*\]$", f"languages: [{', '.join(lang.value for lang in languages)}]", text, flags=re.M)
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        match = re.match(rf"^(\s*)(- )?({'|'.join(drop) or '(?!)'}): ", lines[i])
+        if match is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        column = len(match.group(1)) + len(match.group(2) or "")
+        i += 1
+        while i < len(lines) and lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) > column:
+            i += 1  # the dropped value's continuation lines
+        if match.group(2) and i < len(lines) and len(lines[i]) - len(lines[i].lstrip()) == column:
+            lines[i] = match.group(1) + "- " + lines[i][column:]  # the next key starts the list item now
+    return "\n".join(out)
 
 
 def bare_build(site: Path, out: Path) -> str:
@@ -87,7 +120,7 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _entry_text(name: str, entry: StorageEntry, vendor: Vendor, provider: str) -> str:
+def _entry_text(name: str, entry: StorageEntry, vendor: Vendor, provider: str, languages: tuple[Lang, ...]) -> str:
     category = vendor.categories_of(entry)[0]
     duration = entry.duration if entry.duration else None
     lines = [
@@ -100,21 +133,25 @@ def _entry_text(name: str, entry: StorageEntry, vendor: Vendor, provider: str) -
         (f"    duration: {duration}" if duration else
          f"    duration: session  # {REVIEW}: the site's configuration decides how long; write it here"),
         "    purpose:",
-        f"      en: {_quote(entry.purpose)}",
-        f"      sv: {_quote(entry.purpose)}  # {REVIEW}: translate into Swedish",
+        # The signatures' purposes are English: every other language starts as a copy to translate.
+        *(f"      {lang.value}: {_quote(entry.purpose)}"
+          + ("" if lang == Lang.EN else f"  # {REVIEW}: translate into {lang.english_name}") for lang in languages),
         f"    consent_required: {'false' if category is CookieCategory.NECESSARY else 'true'}",
     ]
     return "\n".join(lines) + "\n"
 
 
-def _recipient_text(recipient_id: str, vendor: Vendor) -> str:
+def _recipient_text(recipient_id: str, vendor: Vendor, languages: tuple[Lang, ...]) -> str:
+    def same_in_each(value: str) -> str:  # a name reads the same in every language
+        return "{" + ", ".join(f"{lang.value}: {_quote(value)}" for lang in languages) + "}"
+
     return "\n".join([
         f"  # {REVIEW}: drafted from a scan of the site ({vendor.name} is loaded by its pages). Write the company's",
         "  # legal name, its role, where it stores the data and the transfer safeguard; then remove this line.",
         f"  {recipient_id}:",
-        f"    name: {{en: {_quote(vendor.name)}, sv: {_quote(vendor.name)}}}",
+        f"    name: {same_in_each(vendor.name)}",
         "    role: processor",
-        f"    service: {{en: {_quote(vendor.name)}, sv: {_quote(vendor.name)}}}",
+        f"    service: {same_in_each(vendor.name)}",
         "    transfer: null",
     ]) + "\n"
 
@@ -134,12 +171,12 @@ def draft_from_scan(site_dir: Path, policy: Policy, signatures: Signatures) -> t
         recipient_id = next((r for r in (vendor_id, *vendor.recipients) if r in policy.recipients), None)
         if recipient_id is None:
             recipient_id = vendor.recipients[0] if vendor.recipients else vendor_id
-            recipients.setdefault(recipient_id, _recipient_text(recipient_id, vendor))
+            recipients.setdefault(recipient_id, _recipient_text(recipient_id, vendor, policy.languages))
         for entry in vendor.storage:
             name = entry.suggested_name
             if entry.optional or name in cookies or any(names_overlap(parse_name(name), d) for d in declared):
                 continue
-            cookies[name] = _entry_text(name, entry, vendor, recipient_id)
+            cookies[name] = _entry_text(name, entry, vendor, recipient_id, policy.languages)
     return "".join(cookies.values()), "".join(recipients.values()), list(cookies), list(recipients)
 
 
@@ -149,18 +186,12 @@ def _append(path: Path, text: str) -> None:
         path.write_text(current.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 
 
-def _plugin_options(languages: tuple[Lang, ...]) -> tuple[str, ...]:
-    if languages == tuple(Lang):
-        return ()
-    return (f"languages: [{', '.join(lang.value for lang in languages)}]",)
-
-
 class InitSiteRefused(PolicyPressError):
     """The site cannot be given a policy as asked; nothing was changed."""
 
 
 def init_existing_site(
-    target: Path, write_data: Callable[[Path], None], summary: Text, effective: dt.date | None = None,
+    target: Path, write_data: Callable[[Path, tuple[Lang, ...]], None], summary: Text, effective: dt.date | None = None,
 ) -> SiteInit:
     """Add policypress to the MkDocs site in ``target``. ``write_data(folder)`` writes the skeleton's
     policy_data/ into ``folder`` (init.py owns the skeleton)."""
@@ -173,13 +204,13 @@ def init_existing_site(
     try:
         original, facts = read_site(config_path)
         languages, unsupported = choose_languages(facts)
-        edited = add_plugin(original, _plugin_options(languages))
+        edited = add_plugin(original, ())  # the languages are in the data (policy.yaml)
     except SiteConfigError as exc:
         raise InitSiteRefused(f"{exc} (nothing was changed)") from None
     when = effective if effective is not None else build_date(dict(os.environ))
     signatures = load_signatures()
     try:
-        write_data(data_dir)
+        write_data(data_dir, languages)
         policy = load_policy(data_dir)
         result_note = ""
         drafted: tuple[str, str, list[str], list[str]] = ("", "", [], [])
@@ -193,6 +224,7 @@ def init_existing_site(
         _append(data_dir / "cookies.yaml", cookies_text)
         write_schemas(data_dir / "schema")
         load_policy(data_dir)  # the drafted entries must be valid as written
+        summary = Text({lang.value: summary.get(lang) for lang in languages})
         release = create_release(data_dir, "1.0", when, ReleaseClass.MATERIAL, summary)
         if edited != original:
             config_path.write_text(edited, encoding="utf-8", newline="")

@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataError, DataIssue, UsageError
+from .i18n import Lang, Text, languages_list
 from .model import (
+    Block,
     ActivitiesFile,
     ControllerFile,
     CookiesFile,
@@ -160,6 +162,39 @@ def _cross_references(docs: dict[str, YamlDocument], parsed: dict[str, Any]) -> 
     return issues
 
 
+def _texts(value: Any, path: tuple[str | int, ...]) -> Any:
+    """Every ``Text`` in a parsed file, with its data path (a paragraph block is one too)."""
+    if isinstance(value, Text):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        if isinstance(value, Block) and value.paragraph is not None:
+            yield path, value.paragraph
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*path, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*path, i))
+
+
+def language_issues(doc: YamlDocument, model: BaseModel, languages: tuple[Lang, ...]) -> list[DataIssue]:
+    """Each text that lacks one of the policy's languages, or has another: one issue per language."""
+    issues: list[DataIssue] = []
+    wanted = f"(the policy's languages are {languages_list(languages)})"
+    for path, value in _texts(model, ()):
+        for lang in languages:
+            if lang not in value:
+                issues.append(doc.issue(path, f"no text for '{lang}' {wanted}", prefer_key=True))
+        for lang in value.languages:
+            if lang not in languages:
+                issues.append(doc.issue(
+                    (*path, lang.value), f"a text for '{lang}', but the policy's languages are {languages_list(languages)}"
+                ))
+    return issues
+
+
 def load_policy(data_dir: Path | str) -> Policy:
     """Read and validate a policy data folder, or raise ``DataError`` with every problem found."""
     data_dir = Path(data_dir)
@@ -174,6 +209,10 @@ def load_policy(data_dir: Path | str) -> Policy:
         issues.extend(doc.issues)
         if model is not None and not doc.issues:
             parsed[spec.name] = model
+    meta: PolicyMeta | None = parsed.get("policy.yaml")
+    if meta is not None:  # else its own issues come first: which languages the texts need is unknown
+        for name, model in parsed.items():
+            issues.extend(language_issues(docs[name], model, meta.languages))
     issues.extend(_cross_references(docs, parsed))
     if issues:
         raise DataError(issues)

@@ -17,7 +17,7 @@ from .countries import CountryCode
 from .dpv_purposes import DpvPurpose
 from .durations import DurationField
 from .escape import UnsafeURL, safe_url
-from .i18n import Lang, NonEmptyStr, Text
+from .i18n import DEFAULT_LANGUAGES, Lang, NonEmptyStr, Text
 from .vocabulary import (
     CookieCategory,
     DataCategory,
@@ -87,6 +87,14 @@ class RightsFact(StrEnum):
     HOW_TO_EXERCISE = "how_to_exercise"
 
 
+class CookieFact(StrEnum):
+    """The facts of a cookie declaration that can be proposed (drafted from an audit) rather than confirmed."""
+
+    CATEGORY = "category"
+    DURATION = "duration"
+    PURPOSE = "purpose"
+
+
 class Reviewable(Model):
     """Base of the models with a ``status`` (and ``review``): a dump leaves them out while they hold
     their defaults, so that confirmed data dumps (diffs, exports) exactly as before they existed."""
@@ -116,6 +124,21 @@ STATUS_DESCRIPTION = (
 
 class PolicyMeta(Model):
     title: Text
+    languages: tuple[Lang, ...] = Field(
+        default=DEFAULT_LANGUAGES,
+        json_schema_extra={"minItems": 1},  # checked below: pydantic's own check repeats every bad tag's error
+        description="The languages of the policy, as BCP 47 tags (en, sv, de, pt-BR): every text of the data "
+        "has exactly these, and the site has pages in each (the first is the default). "
+        "Absent: en and sv, the languages of the releases made before this key existed.",
+    )
+
+    @model_validator(mode="after")
+    def _distinct_languages(self) -> PolicyMeta:
+        if not self.languages:
+            raise ValueError("'languages' needs at least one language")
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("each language is listed once in 'languages'")
+        return self
 
 
 # --- controller.yaml ---------------------------------------------------------
@@ -229,7 +252,7 @@ class RecipientsFile(Model):
 # --- cookies.yaml ------------------------------------------------------------
 
 
-class CookieDeclaration(Model):
+class CookieDeclaration(Reviewable):
     """A cookie or browser-storage key. Its id is its name, or a pattern such as ``_ga_*``."""
 
     provider: Id
@@ -239,6 +262,10 @@ class CookieDeclaration(Model):
     duration: DurationField
     purpose: Text
     consent_required: StrictBool
+    status: dict[CookieFact, FactStatus] = Field(default_factory=dict, description=STATUS_DESCRIPTION)
+
+    def is_proposed(self, fact: CookieFact) -> bool:
+        return self.status.get(fact) is FactStatus.PROPOSED
 
 
 class CookiesFile(Model):
@@ -283,10 +310,13 @@ class GeneratedTable(StrEnum):
 
 
 class Block(Reviewable):
-    """A paragraph (``{en, sv}``) or a bulleted list (``{list: [{en, sv}, ...]}``)."""
+    """A paragraph (``{en: ..., sv: ...}``, one key per language of the policy) or a bulleted
+    list (``{list: [{en: ..., sv: ...}, ...]}``)."""
 
-    en: NonEmptyStr | None = None
-    sv: NonEmptyStr | None = None
+    # The paragraph's languages are its keys: whichever languages the policy has.
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, NonEmptyStr] = Field(init=False)
+
     list: tuple[Text, ...] | None = None
     status: FactStatus = Field(
         default=FactStatus.CONFIRMED,
@@ -299,27 +329,36 @@ class Block(Reviewable):
         "or reword). Shown only in previews; the lint lists it, and the draft cannot be released with it.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _language_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in data:
+                if key not in cls.model_fields:
+                    try:
+                        Lang(key)
+                    except ValueError:
+                        raise ValueError(
+                            f"unknown key '{key}': a block has one text per language (such as en, sv), "
+                            "or a 'list', and may have 'status' and 'review'"
+                        ) from None
+        return data
+
     @model_validator(mode="after")
     def _paragraph_or_list(self) -> Block:
-        langs = {lang.value for lang in Lang if getattr(self, lang.value) is not None}
+        langs = self.__pydantic_extra__ or {}
         if self.list is not None:
             if langs:
-                raise ValueError("a block is either a paragraph (en, sv) or a list, not both")
+                raise ValueError("a block is either a paragraph (one text per language) or a list, not both")
         elif not langs:
-            raise ValueError("a block needs a paragraph (en and sv) or a 'list'")
-        else:
-            for lang in Lang:
-                if lang.value not in langs:
-                    raise ValueError(
-                        f"the {lang.english_name} text ('{lang.value}') is missing: every text needs both en and sv"
-                    )
+            raise ValueError("a block needs a paragraph (one text per language, such as en and sv) or a 'list'")
         return self
 
     @property
     def paragraph(self) -> Text | None:
         if self.list is not None:
             return None
-        return Text(en=self.en or "", sv=self.sv or "")
+        return Text(self.__pydantic_extra__ or {})
 
 
 class Subsection(Model):
@@ -350,6 +389,11 @@ class Policy:
     cookies: dict[str, CookieDeclaration]
     rights: RightsFile
     sections: dict[str, Section]
+
+    @property
+    def languages(self) -> tuple[Lang, ...]:
+        """The policy's languages (``policy.yaml``), the first being the default."""
+        return self.meta.languages
 
     def provider_name(self, provider_id: str, lang: Lang | str) -> str:
         if provider_id == self.controller.id:

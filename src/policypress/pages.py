@@ -3,25 +3,39 @@ the archive, a "what changed" page and the draft.
 
 Links between generated pages are computed here, relative to the page they
 appear on, so the site works under any base path.
+
+What a frozen release renders to does not change (see ``buildcache``): the body of its
+policy page (its notices, which depend on the build date, are put in afterwards) and the
+"what changed" fragment between two releases are rendered once and kept. The draft's pages,
+the archive and every link are rendered by each build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
 
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .diff import diff_policies, fragment_headings, render_changes_fragment
+from . import buildcache, locales
+from .diff import PolicyDiff, diff_policies, fragment_headings, render_changes_fragment
 from .i18n import Lang
 from .model import Policy
 from .provenance import Provenance, load_provenance
-from .render import Heading, RenderedPage, render_policy_page, render_template
+from .render import Heading, RenderedPage, render_policy_page, render_template, templates_fingerprint
+from .seals import MANIFEST, sha256_file
 from .site import DRAFT, GeneratedPage, PageKind, page_url, relative_url, version_name
 from .ui import ui
 from .versions import History, Release
+
+T = TypeVar("T")
+# Where a cached policy page gets this build's notices: a comment no data can write (data is escaped).
+_HEADER_SLOT = "<!--policypress:header-->"
 
 
 def format_day(day: dt.date, lang: Lang) -> str:
@@ -44,6 +58,11 @@ class SiteBuild:
     use_directory_urls: bool = True
     # Previews show proposed facts and review notes, marked; other builds never state them.
     preview: bool = False
+    # Where frozen releases' rendered outputs are kept between builds (None: in memory only).
+    cache_dir: Path | None = None
+    _seals: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _texts: dict[Lang, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _diffs: dict[tuple[str, str], PolicyDiff] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def provenance(self) -> Provenance:
@@ -53,17 +72,63 @@ class SiteBuild:
     def current(self) -> Release | None:
         return self.history.current(self.today)
 
-    def find(self, kind: PageKind, lang: Lang, version: str | None = None, old: str | None = None) -> GeneratedPage | None:
+    @cached_property
+    def _pages_by(self) -> dict[tuple[object, ...], GeneratedPage]:
+        """The first page of each (kind, lang), (kind, lang, version) and (kind, lang, version, old):
+        every page links to others, so a search through all pages each time grows with the square."""
+        index: dict[tuple[object, ...], GeneratedPage] = {}
         for page in self.pages:
-            if page.kind is kind and page.lang is lang and (version is None or page.version == version):
-                if old is None or page.old_version == old:
-                    return page
-        return None
+            for key in ((page.kind, page.lang), (page.kind, page.lang, page.version),
+                        (page.kind, page.lang, page.version, page.old_version), (page.kind, page.lang, None, page.old_version)):
+                index.setdefault(key, page)
+        return index
+
+    def find(self, kind: PageKind, lang: Lang, version: str | None = None, old: str | None = None) -> GeneratedPage | None:
+        if old is None:
+            key: tuple[object, ...] = (kind, lang) if version is None else (kind, lang, version)
+        else:
+            key = (kind, lang, version, old)
+        return self._pages_by.get(key)
 
     def href(self, source: GeneratedPage, target: GeneratedPage) -> str:
         here = page_url(source.src_uri, use_directory_urls=self.use_directory_urls)
         there = page_url(target.src_uri, use_directory_urls=self.use_directory_urls)
         return relative_url(here, there)
+
+    @cached_property
+    def render_fingerprint(self) -> str:
+        """The templates as this build reads them (a changed template is a cache miss)."""
+        return templates_fingerprint()
+
+    def seal(self, version: str) -> str | None:
+        """The sha256 of a release's manifest (the seal ``load_history`` verified); None for the draft."""
+        release = self.history.get(version) if version != DRAFT else None
+        if release is None:
+            return None
+        if version not in self._seals:
+            self._seals[version] = sha256_file(release.path / MANIFEST)
+        return self._seals[version]
+
+    def frozen(
+        self, kind: str, parts: Sequence[object], langs: Sequence[Lang], compute: Callable[[], T],
+        *, encode: Callable[[T], Any], decode: Callable[[Any], T],
+    ) -> T:
+        """``compute()`` kept by ``buildcache.rendered``: ``parts`` name the releases (by seal) and
+        options it depends on; the templates and the texts of ``langs`` (every language whose
+        words the output holds) are added here."""
+        for lang in langs:
+            if lang not in self._texts:
+                self._texts[lang] = buildcache.texts_fingerprint(locales.catalog(lang))
+        texts = [(lang.value, self._texts[lang]) for lang in langs]
+        return buildcache.rendered(
+            kind, [self.render_fingerprint, texts, *parts], compute, self.cache_dir, encode=encode, decode=decode
+        )
+
+    def diff(self, old: str, new: str) -> PolicyDiff:
+        """The diff of two editions, once per build (each language's "what changed" page shows it)."""
+        if (old, new) not in self._diffs:
+            self._diffs[old, new] = diff_policies(self.policy(old), self.policy(new))
+        return self._diffs[old, new]
 
     def policy(self, version: str) -> Policy:
         if version == DRAFT:
@@ -155,6 +220,8 @@ def _render_archive(page: GeneratedPage, build: SiteBuild) -> RenderedPage:
     current = build.current
     rows = []
     for release in reversed(build.history.releases):
+        if lang not in release.policy.languages:
+            continue  # published before the policy had this language: it has no page in it
         if current is not None and release.version == current.version:
             status = ui("status.current", lang)
         elif release.effective > build.today:
@@ -192,7 +259,7 @@ def _render_archive(page: GeneratedPage, build: SiteBuild) -> RenderedPage:
 def _render_changes(page: GeneratedPage, build: SiteBuild) -> RenderedPage:
     lang = page.lang
     old_version, new_version = page.old_version or "", page.version or ""
-    diff = diff_policies(build.policy(old_version), build.policy(new_version))
+    fragment, headings = _changes_fragment(build, old_version, new_version, lang)
     links = []
     for version, kind in ((old_version, PageKind.RELEASE), (new_version, PageKind.RELEASE)):
         target = build.find(PageKind.DRAFT, lang) if version == DRAFT else build.find(kind, lang, version)
@@ -221,10 +288,62 @@ def _render_changes(page: GeneratedPage, build: SiteBuild) -> RenderedPage:
         summary=summary,
         provenance=provenance,
         links=links,
-        fragment=Markup(render_changes_fragment(diff, lang)),
+        fragment=Markup(fragment),
     )
-    headings = tuple(Heading(h.level, h.id, h.title) for h in fragment_headings(diff, lang))
     return RenderedPage(title=page.title, html=html, headings=headings)
+
+
+def _changes_fragment(build: SiteBuild, old: str, new: str, lang: Lang) -> tuple[str, tuple[Heading, ...]]:
+    """The diff's HTML and headings; between two releases, rendered once (the draft's each time)."""
+    def compute() -> tuple[str, tuple[Heading, ...]]:
+        diff = build.diff(old, new)
+        headings = tuple(Heading(h.level, h.id, h.title) for h in fragment_headings(diff, lang))
+        return render_changes_fragment(diff, lang), headings
+
+    seals = (build.seal(old), build.seal(new))
+    if None in seals:
+        return compute()
+    return build.frozen(
+        "changes-fragment", [*seals, lang.value], (lang,), compute,
+        encode=lambda value: [value[0], _headings_json(value[1])],
+        decode=lambda stored: (buildcache.as_text(stored[0]), _headings_from(stored[1])),
+    )
+
+
+def _headings_json(headings: Sequence[Heading]) -> list[list[object]]:
+    return [[h.level, h.id, h.title] for h in headings]
+
+
+def _headings_from(stored: Sequence[Sequence[Any]]) -> tuple[Heading, ...]:
+    return tuple(
+        Heading(int(level), buildcache.as_text(anchor), buildcache.as_text(title)) for level, anchor, title in stored
+    )
+
+
+def _policy_page(page: GeneratedPage, build: SiteBuild) -> RenderedPage:
+    version = page.version or DRAFT
+    added = build.provenance.paths(version)
+    scan_slot = page.kind is PageKind.CURRENT
+    header = _policy_header(page, build)
+
+    def compute(with_header: str) -> RenderedPage:
+        return render_policy_page(
+            build.policy(version), page.lang, header=with_header, scan_note_slot=scan_slot,
+            preview=build.preview, added=added,
+        )
+
+    seal = build.seal(version)
+    if seal is None:
+        return compute(header)
+    body = build.frozen(
+        "policy-page", [seal, page.lang.value, scan_slot, build.preview, sorted(added)], (page.lang,),
+        lambda: compute(_HEADER_SLOT),
+        encode=lambda done: {"title": done.title, "html": done.html, "headings": _headings_json(done.headings)},
+        decode=lambda stored: RenderedPage(
+            buildcache.as_text(stored["title"]), buildcache.as_text(stored["html"]), _headings_from(stored["headings"])
+        ),
+    )
+    return replace(body, html=body.html.replace(_HEADER_SLOT, header, 1))
 
 
 def render_generated_page(page: GeneratedPage, build: SiteBuild) -> RenderedPage:
@@ -232,12 +351,7 @@ def render_generated_page(page: GeneratedPage, build: SiteBuild) -> RenderedPage
         return _render_archive(page, build)
     if page.kind is PageKind.CHANGES:
         return _render_changes(page, build)
-    version = page.version or DRAFT
-    policy = build.policy(version)
-    return render_policy_page(
-        policy, page.lang, header=_policy_header(page, build), scan_note_slot=page.kind is PageKind.CURRENT,
-        preview=build.preview, added=build.provenance.paths(version),
-    )
+    return _policy_page(page, build)
 
 
 def page_date(page: GeneratedPage | None, build: SiteBuild) -> dt.date:

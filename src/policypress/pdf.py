@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .errors import UsageError
 from .i18n import Lang
+from .locales import message
 from .model import Policy
 from .pages import format_day
 from .render import render_policy_page, render_template
@@ -40,12 +41,7 @@ CHROMIUM_ARGS = (
 # A second wall behind the request routing: no host name resolves.
 OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND", "--dns-prefetch-disable")
 CHECKSUM_LABEL = "sha256 of manifest.yaml"
-_PAGE = {Lang.EN: "Page", Lang.SV: "Sida"}
-_OF = {Lang.EN: "of", Lang.SV: "av"}
-_DRAFT_FOOTER = {
-    Lang.EN: "Draft: not in effect, not a release (no manifest.yaml)",
-    Lang.SV: "Utkast: gäller inte, ingen utgåva (ingen manifest.yaml)",
-}
+# The footer's words are in locales/<lang>.yaml: pdf.page, pdf.of, pdf.draft_footer.
 
 
 @dataclass(frozen=True)
@@ -110,9 +106,9 @@ def render_print_html(record: PrintRecord) -> str:
 def footer_template(record: PrintRecord) -> str:
     """Chromium's footer: its own tiny document, styled inline (it inherits nothing)."""
     lang = record.lang
-    second = escape(record.checksum_line) if record.checksum else escape(_DRAFT_FOOTER[lang])
+    second = escape(record.checksum_line) if record.checksum else escape(message("pdf.draft_footer", lang))
     pages = Markup('{} <span class="pageNumber"></span> {} <span class="totalPages"></span>').format(
-        _PAGE[lang], _OF[lang]
+        message("pdf.page", lang), message("pdf.of", lang)
     )
     return str(
         Markup(

@@ -57,6 +57,11 @@ def open_facts(policy: Policy) -> list[OpenFact]:
             if state is FactStatus.PROPOSED:
                 what = format_path(("recipients", recipient_id, rfact.value))
                 found.append(OpenFact(PROPOSED, "recipients.yaml", ("recipients", recipient_id, "status", rfact.value), what))
+    for name, cookie in policy.cookies.items():
+        for cfact, state in cookie.status.items():
+            if state is FactStatus.PROPOSED:
+                what = format_path(("cookies", name, cfact.value))
+                found.append(OpenFact(PROPOSED, "cookies.yaml", ("cookies", name, "status", cfact.value), what))
     for hfact, state in policy.rights.status.items():
         if state is FactStatus.PROPOSED:
             found.append(OpenFact(PROPOSED, "rights.yaml", ("status", hfact.value), hfact.value))

@@ -104,7 +104,7 @@ def create_release(
             "effective": effective.isoformat(),
             "supersedes": latest.version if latest else None,
             "class": change_class.value,
-            "summary": {"en": summary.en, "sv": summary.sv},
+            "summary": summary.as_dict(),
             "files": {spec.name: sha256_file(staging / spec.name) for spec in DATA_FILES},
         }
         validated = ReleaseManifest.model_validate(manifest)

@@ -6,15 +6,17 @@ of contents; a site builder (our MkDocs hooks) places it into its theme.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
-
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .buildcache import safe_folder
 from .i18n import Lang, Text
 from .model import Policy
 from .scan.transparency import PLACEHOLDER as SCAN_NOTE_PLACEHOLDER
@@ -77,19 +79,31 @@ def template_environment() -> Environment:
     return env
 
 
+def templates_fingerprint() -> str:
+    """The sha256 of every template's source as the environment loads it, and of the versions of
+    the libraries that render them: what a cached rendering was made with."""
+    env = template_environment()
+    assert env.loader is not None
+    digest = hashlib.sha256()
+    for dependency in ("jinja2", "markupsafe", "babel"):
+        digest.update(f"{dependency}={package_version(dependency)}\n".encode())
+    for name in sorted(env.loader.list_templates()):
+        source, _, _ = env.loader.get_source(env, name)
+        digest.update(f"{name}\n{len(source)}\n{source}".encode())
+    return digest.hexdigest()
+
+
 def use_cache_dir(cache_dir: Path) -> None:
     """Keep our compiled templates in ``cache_dir/jinja`` (a build's ``.cache/policypress``), so
     that a new process loads their bytecode instead of compiling them again. Jinja keys each
     entry by the template's name and checksums its source, and writes it atomically."""
-    folder = cache_dir / "jinja"
     env = template_environment()
     current = env.bytecode_cache
-    if isinstance(current, FileSystemBytecodeCache) and Path(current.directory) == folder:
+    if isinstance(current, FileSystemBytecodeCache) and Path(current.directory) == cache_dir.absolute() / "jinja":
         return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return  # a read-only checkout builds without the cache
+    folder = safe_folder(cache_dir, "jinja")
+    if folder is None:
+        return  # a read-only checkout (or a symlinked cache) builds without the cache
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 

@@ -22,7 +22,7 @@ from pydantic_core import core_schema
 from .countries import check_country
 from .durations import Duration
 from .errors import UsageError
-from .i18n import Lang
+from .i18n import TAG_PATTERN, Lang
 from .loader import DATA_FILES, display_path
 from .model import GeneratedTable
 from .schema_docs import FIELD_DESCRIPTIONS, FILE_DESCRIPTIONS, GENERATED_TABLES
@@ -126,9 +126,6 @@ def _describe(node: dict[str, Any], model_name: str) -> None:
     for field, text in docs.items():
         if field and field in properties:
             properties[field]["description"] = text
-    for lang in Lang:  # pydantic would title them "En" and "Sv"
-        if lang.value in properties:
-            properties[lang.value]["title"] = lang.english_name
 
 
 def _vocabularies() -> dict[str, type[Vocabulary]]:
@@ -149,8 +146,11 @@ _ALTERNATIVES: dict[str, list[JsonSchemaValue]] = {
         _either("criteria", "object", ("period",)),
     ],
     "Block": [
-        {"required": ["en", "sv"], "properties": {"en": {"type": "string"}, "sv": {"type": "string"}, "list": {"type": "null"}}},
-        _either("list", "array", ("en", "sv")),
+        # A paragraph: its keys are languages (beside status and review), and it has no list.
+        {"not": {"required": ["list"]}, "minProperties": 1,
+         "propertyNames": {"anyOf": [{"enum": ["status", "review"]}, {"pattern": TAG_PATTERN}]}},
+        {"required": ["list"], "properties": {"list": {"type": "array"}},
+         "propertyNames": {"enum": ["list", "status", "review"]}},
     ],
 }
 
@@ -159,7 +159,8 @@ def _finish_def(name: str, node: dict[str, Any], vocabularies: dict[str, type[Vo
     _describe(node, name)
     if name in vocabularies:
         labels = vocabularies[name].labels()
-        node["enumDescriptions"] = [f"{labels[v].en} · {labels[v].sv}" for v in node["enum"]]
+        # The labels of every shipped locale: the schema is the same whatever the policy's languages.
+        node["enumDescriptions"] = [" · ".join(text for _, text in labels[v].items()) for v in node["enum"]]
     elif name == GeneratedTable.__name__:
         node["description"] = "A table generated from the data, shown after the prose."
         node["enumDescriptions"] = [GENERATED_TABLES[v] for v in node["enum"]]

@@ -12,7 +12,7 @@ _ID = "a stable id: lower-case letters, digits and _, starting with a letter"
 
 # Each data file's own description, shown for the file as a whole.
 FILE_DESCRIPTIONS: dict[str, str] = {
-    "policy.yaml": "The title of the privacy policy page, in English and Swedish.",
+    "policy.yaml": "The title of the privacy policy page, and the languages of the policy.",
     "controller.yaml": "The controller (personuppgiftsansvarig): the organisation responsible for the personal data.",
     "activities.yaml": "The processing activities: purpose, personal data, source, recipients, legal basis, retention.",
     "recipients.yaml": "Processors and other recipients: what they do, where data is stored, transfer safeguards.",
@@ -23,11 +23,6 @@ FILE_DESCRIPTIONS: dict[str, str] = {
 }
 
 FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "Text": {
-        "": "A text in English and Swedish, {en: ..., sv: ...}. Plain text: no Markdown or HTML; URLs become links.",
-        "en": "The English text.",
-        "sv": "The Swedish text.",
-    },
     "Duration": {
         "": "An ISO 8601 period (P2Y, P13M, P30D, PT30M), session (deleted when the browser closes) "
         "or persistent (browser storage kept until the visitor clears it).",
@@ -136,17 +131,16 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "tables": "Generated tables shown after the prose; each table appears at most once in the policy.",
     },
     "Block": {
-        "": "A paragraph {en: ..., sv: ...} or a bulleted list {list: [{en: ..., sv: ...}, ...]}.",
-        "en": "The paragraph in English.",
-        "sv": "The paragraph in Swedish.",
-        "list": "The items of a bulleted list, each in English and Swedish.",
+        "": "A paragraph, one text per language of the policy ({en: ..., sv: ...}), "
+        "or a bulleted list {list: [{en: ..., sv: ...}, ...]}.",
+        "list": "The items of a bulleted list, each in every language of the policy.",
     },
     "ReleaseManifest": {
         "version": "The version, MAJOR.MINOR such as 1.2; the same as the folder name.",
         "effective": "The day the version takes effect, YYYY-MM-DD.",
         "supersedes": "The version released before this one; null for the first release.",
         "class": "editorial for wording only; material for anything a reader must be told about in advance.",
-        "summary": "What changed, in English and Swedish.",
+        "summary": "What changed, in every language of the policy.",
         "files": "The sha256 of each frozen data file; the build fails when a file no longer matches.",
     },
 }

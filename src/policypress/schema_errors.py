@@ -93,12 +93,9 @@ def _message(error: dict[str, Any], loc: PathKey, root: type[BaseModel], is_key:
             return f"{subject} {_pattern_problem(ctx.get('pattern'))}"
         if kind == "string_too_long":
             return f"{subject} is too long: at most {ctx.get('max_length')} characters"
-        return f"{subject}: {error['msg']}"
+        return f"{subject}: {str(error['msg']).removeprefix('Value error, ')}"
     if kind == "missing":
         key = loc[-1]
-        if key in {lang.value for lang in Lang}:
-            lang = Lang(key)
-            return f"the {lang.english_name} text ('{lang.value}') is missing: every text needs both en and sv"
         return f"'{key}' is required"
     if kind == "extra_forbidden":
         key = str(loc[-1])

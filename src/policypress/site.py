@@ -10,10 +10,12 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass
 from enum import StrEnum
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from .escape import html
-from .i18n import DEFAULT_LANG, Lang
+from .i18n import DEFAULT_LANG, DEFAULT_LANGUAGES, Lang
+from .locales import message
 from .versions import History
 
 
@@ -25,10 +27,21 @@ class PageKind(StrEnum):
     DRAFT = "draft"  # the unreleased working copy (preview builds only)
 
 
-POLICY_SLUGS = {Lang.EN: "privacy-policy", Lang.SV: "integritetspolicy"}
-ARCHIVE_SLUGS = {Lang.EN: "archive", Lang.SV: "arkiv"}
-CHANGES_SLUGS = {Lang.EN: "changes", Lang.SV: "andringar"}
 DRAFT = "draft"
+
+
+# The URL slugs are words of each language, kept in its locale (site.slug.*): a page's address
+# must never change, so a locale must not reword a slug once its pages are published.
+def policy_slug(lang: Lang) -> str:
+    return message("site.slug.policy", lang)
+
+
+def archive_slug(lang: Lang) -> str:
+    return message("site.slug.archive", lang)
+
+
+def changes_slug(lang: Lang) -> str:
+    return message("site.slug.changes", lang)
 
 
 @dataclass(frozen=True)
@@ -79,45 +92,45 @@ class Alternate:
 
 
 def policy_src(lang: Lang, *parts: str) -> str:
-    slug = POLICY_SLUGS[lang]
+    slug = policy_slug(lang)
     return f"{lang.value}/{slug}.md" if not parts else f"{lang.value}/{slug}/{'/'.join(parts)}.md"
 
 
-TITLES = {
-    PageKind.ARCHIVE: {Lang.EN: "All versions", Lang.SV: "Alla versioner"},
-    PageKind.RELEASE: {Lang.EN: "{title}, version {version}", Lang.SV: "{title}, version {version}"},
-    PageKind.CHANGES: {Lang.EN: "Changes from {old} to {new}", Lang.SV: "Ändringar från {old} till {new}"},
-    PageKind.DRAFT: {Lang.EN: "Draft", Lang.SV: "Utkast"},
-}
+def page_title(kind: PageKind, lang: Lang, **values: str) -> str:
+    return message(f"site.title.{kind.value}", lang, **values)
 
 
 def version_name(version: str, lang: Lang) -> str:
-    return {Lang.EN: "the draft", Lang.SV: "utkastet"}[lang] if version == DRAFT else version
+    return message("site.draft_name", lang) if version == DRAFT else version
 
 
-def plan_pages(history: History, today: dt.date, *, preview: bool) -> list[GeneratedPage]:
-    """Every generated page of the site, in every language."""
+def plan_pages(
+    history: History, today: dt.date, *, preview: bool, languages: Sequence[Lang] = DEFAULT_LANGUAGES
+) -> list[GeneratedPage]:
+    """Every generated page of the site in each of ``languages``. A release exists in the
+    languages it was published in: a language added later has pages from that release on."""
     current = history.current(today)
     pages: list[GeneratedPage] = []
-    for lang in Lang:
-        if current is not None:
+    for lang in languages:
+        releases = [release for release in history.releases if lang in release.policy.languages]
+        if current is not None and lang in current.policy.languages:
             title = current.policy.meta.title.get(lang)
             pages.append(GeneratedPage(PageKind.CURRENT, lang, policy_src(lang), title, current.version, in_nav=True))
-        if history.releases:
+        if releases:
             pages.append(
-                GeneratedPage(PageKind.ARCHIVE, lang, policy_src(lang, ARCHIVE_SLUGS[lang]), TITLES[PageKind.ARCHIVE][lang], in_nav=True)
+                GeneratedPage(PageKind.ARCHIVE, lang, policy_src(lang, archive_slug(lang)), page_title(PageKind.ARCHIVE, lang), in_nav=True)
             )
-        for release in history.releases:
-            title = TITLES[PageKind.RELEASE][lang].format(title=release.policy.meta.title.get(lang), version=release.version)
+        for release in releases:
+            title = page_title(PageKind.RELEASE, lang, title=release.policy.meta.title.get(lang), version=release.version)
             pages.append(GeneratedPage(PageKind.RELEASE, lang, policy_src(lang, release.version), title, release.version))
-        pairs = [(old.version, new.version) for old, new in history.pairs()]
-        if preview:
-            pages.append(GeneratedPage(PageKind.DRAFT, lang, policy_src(lang, DRAFT), TITLES[PageKind.DRAFT][lang], DRAFT, in_nav=True))
-            if history.latest is not None:
+        pairs = [(old.version, new.version) for old, new in history.pairs() if lang in old.policy.languages and lang in new.policy.languages]
+        if preview and lang in history.draft.languages:
+            pages.append(GeneratedPage(PageKind.DRAFT, lang, policy_src(lang, DRAFT), page_title(PageKind.DRAFT, lang), DRAFT, in_nav=True))
+            if history.latest is not None and lang in history.latest.policy.languages:
                 pairs.append((history.latest.version, DRAFT))
         for old, new in pairs:
-            title = TITLES[PageKind.CHANGES][lang].format(old=version_name(old, lang), new=version_name(new, lang))
-            src = policy_src(lang, CHANGES_SLUGS[lang], f"{old}-{new}")
+            title = page_title(PageKind.CHANGES, lang, old=version_name(old, lang), new=version_name(new, lang))
+            src = policy_src(lang, changes_slug(lang), f"{old}-{new}")
             pages.append(GeneratedPage(PageKind.CHANGES, lang, src, title, new, old))
     return pages
 
@@ -143,19 +156,27 @@ def relative_url(from_url: str, to_url: str) -> str:
     return "./" if rel == "./" else rel
 
 
-def page_language(src_uri: str) -> Lang:
-    """Pages live under ``en/`` or ``sv/``; anything else (the root chooser) is in the default language."""
-    first = PurePosixPath(src_uri).parts[0]
-    return Lang(first) if first in {lang.value for lang in Lang} else DEFAULT_LANG
+def language_folder(src_uri: str, languages: Sequence[Lang] = DEFAULT_LANGUAGES) -> Lang | None:
+    """The language whose folder (``en/``, ``de/``) holds the page, if it is one of ``languages``."""
+    parts = PurePosixPath(src_uri).parts
+    if len(parts) < 2:
+        return None
+    return next((lang for lang in languages if lang.value == parts[0]), None)
 
 
-def translation_key(src_uri: str, generated_key: str | None = None) -> str:
+def page_language(src_uri: str, languages: Sequence[Lang] = DEFAULT_LANGUAGES) -> Lang:
+    """Pages live under a language folder (``en/``, ``sv/``); anything else (the root chooser)
+    is in the default language: the first of ``languages``."""
+    return language_folder(src_uri, languages) or (languages[0] if languages else DEFAULT_LANG)
+
+
+def translation_key(src_uri: str, generated_key: str | None = None, languages: Sequence[Lang] = DEFAULT_LANGUAGES) -> str:
     """Generated pages carry their key; hand-written ones pair by their path below
     the language folder (``en/index.md`` and ``sv/index.md``)."""
     if generated_key:
         return generated_key
     parts = PurePosixPath(src_uri).parts
-    if parts[0] in {lang.value for lang in Lang}:
+    if language_folder(src_uri, languages) is not None:
         parts = parts[1:]
     return "/".join(parts)
 
@@ -164,20 +185,24 @@ def language_home(lang: Lang) -> str:
     return f"{lang.value}/"
 
 
-def alternates(key: str, translations: dict[str, dict[Lang, PageRef]]) -> list[Alternate]:
+def alternates(
+    key: str, translations: dict[str, dict[Lang, PageRef]], languages: Sequence[Lang] = DEFAULT_LANGUAGES
+) -> list[Alternate]:
     """The language switcher for a page: the same page in each language, else that language's home."""
     pages = translations.get(key, {})
     return [
         Alternate(lang=lang.value, name=lang.native_name, link=pages[lang].url if lang in pages else language_home(lang))
-        for lang in Lang
+        for lang in languages
     ]
 
 
-def index_translations(pages: list[tuple[PageRef, str]]) -> dict[str, dict[Lang, PageRef]]:
+def index_translations(
+    pages: list[tuple[PageRef, str]], languages: Sequence[Lang] = DEFAULT_LANGUAGES
+) -> dict[str, dict[Lang, PageRef]]:
     """Group pages by translation key. ``pages`` holds (page, key) pairs."""
     table: dict[str, dict[Lang, PageRef]] = {}
     for ref, key in pages:
-        if PurePosixPath(ref.src_uri).parts[0] not in {lang.value for lang in Lang}:
-            continue
-        table.setdefault(key, {})[page_language(ref.src_uri)] = ref
+        lang = language_folder(ref.src_uri, languages)
+        if lang is not None:
+            table.setdefault(key, {})[lang] = ref
     return table

@@ -56,7 +56,9 @@ MAX_ISSUES_PER_FILE = 20
 # controls, DEL and NEL), the line and paragraph separators (YAML and editors disagree
 # on whether they end a line, so line numbers would lie) and the two non-characters
 # PyYAML refuses. None of them belongs in a privacy policy.
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# U+FEFF is harmless as a byte order mark at the very start (read_source drops it) but anywhere else an
+# invisible character that libyaml and PyYAML even count differently in a column.
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 PathKey = tuple[str | int, ...]
 

@@ -47,19 +47,35 @@ class Autoconsent:
     script: str
     rules: tuple[dict[str, Any], ...]
     version: str
+    # Every frame of every visit asks for its rules: they are chosen once per URL (the frames of one
+    # audit share a few), as picking them means matching hundreds of patterns.
+    _chosen: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False, repr=False)
 
     def rules_for(self, url: str) -> list[dict[str, Any]]:
+        known = self._chosen.get(url)
+        if known is not None:
+            return known
         chosen = []
         for rule in self.rules:
             pattern = (rule.get("runContext") or {}).get("urlPattern")
             if pattern:
-                try:
-                    if not re.search(pattern, url):
-                        continue
-                except re.error:
-                    continue  # a JavaScript-only regex: it names a site of its own, never ours
+                compiled = _pattern(pattern)
+                if compiled is None or not compiled.search(url):
+                    continue  # None: a JavaScript-only regex, which names a site of its own, never ours
             chosen.append(rule)
+        if len(self._chosen) >= 4096:  # a whole estate's pages: keep the memory bounded
+            self._chosen.clear()
+        self._chosen[url] = chosen
         return chosen
+
+
+@lru_cache(maxsize=8192)
+def _pattern(text: str) -> re.Pattern[str] | None:
+    # More patterns than re's own cache holds: compiled once, not at every frame of every visit.
+    try:
+        return re.compile(text)
+    except re.error:
+        return None
 
 
 @lru_cache(maxsize=4)
@@ -166,7 +182,9 @@ class AutoconsentDriver:
         self._frames.clear()
 
     def _wait(self, page: Any, done: Any, deadline: float) -> None:
-        # The state awaited lives in the page's messages, delivered only while Playwright runs: short waits.
+        # The state awaited lives in the page's messages, delivered only while Playwright runs: short waits,
+        # and at least one (the messages already sent are delivered then) even when no time is given.
+        page.wait_for_timeout(1)
         while time.monotonic() < deadline and not done():
             page.wait_for_timeout(50)
 
@@ -176,19 +194,24 @@ class AutoconsentDriver:
                 return state.detected[0]
         return None
 
-    def answer(self, page: Any, action: str, timeout_ms: float, *, again: bool = False) -> Outcome:
+    def answer(self, page: Any, action: str, timeout_ms: float, *, again: bool = False,
+               wait_ms: float | None = None) -> Outcome:
         """Wait for a banner autoconsent knows, then opt in (``optIn``) or out (``optOut``).
 
         ``again``: the banner was reopened after detection had ended, so detection runs once more.
+        ``wait_ms`` (default ``timeout_ms``): how long to wait for detection; 0 when the site's first look
+        found no banner (``BannerWatch``): what autoconsent has said by now is all.
         """
-        deadline = time.monotonic() + timeout_ms / 1000
+        detecting = timeout_ms if wait_ms is None else wait_ms
+        deadline = time.monotonic() + detecting / 1000
         if again:
             for state in self._live():
                 state.popup, state.lifecycle = None, ""
                 # Rules are parsed already: only the start of detection is asked for.
                 self._send(state.frame, {"type": "initResp", "config": _config(None, self.retries), "rules": None})
-        idle = ("nothingDetected", "cmpDetected", "done", "optOutSucceeded", "optInSucceeded", "optOutFailed",
-                "optInFailed")
+        # Not "cmpDetected": autoconsent reports it when it recognises a manager and then looks for its banner for
+        # seconds (a slow page draws it late); the state stays so when none comes, so only the deadline ends it.
+        idle = ("nothingDetected", "done", "optOutSucceeded", "optInSucceeded", "optOutFailed", "optInFailed")
 
         def settled() -> bool:
             states = self._live()
@@ -203,7 +226,7 @@ class AutoconsentDriver:
             return Outcome(rule, problem=f"autoconsent recognised {rule}, but its banner did not show")
         before = len(with_popup.results)
         self._send(with_popup.frame, {"type": action})
-        self._wait(page, lambda: len(with_popup.results) > before, deadline + timeout_ms / 1000)
+        self._wait(page, lambda: len(with_popup.results) > before, max(deadline, time.monotonic()) + timeout_ms / 1000)
         rule = with_popup.popup
         if len(with_popup.results) == before:
             return Outcome(rule, True, problem=f"autoconsent's rule {rule} did not finish the {action}")

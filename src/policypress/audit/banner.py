@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 
@@ -54,3 +57,59 @@ def custom_banner(accept: str | None, reject: str | None, reopen: str | None,
     if reopen is not None:
         changed = replace(changed, reopen=reopen, reopen_hash=None)
     return changed
+
+
+class Look:
+    """One scenario's look for the banner: wait ``wait_ms`` for it, then say whether one was ``seen``."""
+
+    def __init__(self, wait_ms: float, first: bool, learned: str | None = None) -> None:
+        self.wait_ms = wait_ms
+        self.first = first  # this look waits the whole time and teaches the others
+        self.learned = learned  # what the first look said when it found no banner (later looks say the same)
+        self.seen: bool | None = None
+        self.said: str | None = None
+
+    def saw(self, seen: bool, said: str | None = None) -> None:
+        """Whether a banner showed; ``said``: the problem reported when none did."""
+        self.seen, self.said = seen, None if seen else said
+
+
+class BannerWatch:
+    """Whether the site shows a banner, learned once per audit by the first scenario that looks.
+
+    The first look waits the banner's whole ``timeout_ms``; looks that come while it waits (other
+    scenarios in parallel) wait for its answer instead of the page. When it saw a banner, each later look
+    waits for its own as long as ever (it will come); when it saw none, a later look checks the page once,
+    at once. Thread-safe: scenarios run in parallel. ``waits`` counts the full waits (the report's timing).
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._state: bool | None = None  # None: not known yet
+        self._said: str | None = None
+        self._looking = False
+        self.waits = 0
+
+    @property
+    def known(self) -> bool | None:
+        return self._state
+
+    @contextlib.contextmanager
+    def look(self, timeout_ms: float) -> Iterator[Look]:
+        with self._changed:
+            while self._looking:  # another scenario is looking now: its answer is ours
+                self._changed.wait()
+            first = self._state is None
+            if first:
+                self._looking = True
+                self.waits += 1
+            none = self._state is False
+            look = Look(0 if none else timeout_ms, first, self._said if none else None)
+        try:
+            yield look
+        finally:
+            if first:
+                with self._changed:
+                    # A look that ended without an answer (a timeout, an error) teaches nothing: the next one looks.
+                    self._state, self._said, self._looking = look.seen, look.said, False
+                    self._changed.notify_all()

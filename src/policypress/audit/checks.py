@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..findings import MAX_OTHER_PAGES, Severity
 from ..model import Policy
 from ..vocabulary import CookieCategory, StorageType
-from ..scan.findings import MAX_OTHER_PAGES, Severity
 from ..scan.fixes import declaration_snippet, provider_for
 from .classify import Classifier, DeclaredMatch, VendorMatch
 from .findings import AuditFinding, AuditRule, report_order
@@ -64,8 +64,10 @@ class Checker:
         self.banner_name = banner_name
         self.tolerance_s = tolerance_s
         self.findings: list[AuditFinding] = []
+        self.managers: dict[str, str] = {}  # the consent managers the pages load, once run() has looked
 
     def run(self, runs: Sequence[ScenarioRun]) -> list[AuditFinding]:
+        self.managers = self._page_managers(runs)
         first: dict[tuple[str, str], _FirstSeen] = {}
         unknown_hosts: set[str] = set()
         broken_pages: set[str] = set()
@@ -98,6 +100,17 @@ class Checker:
         for entry in first.values():
             self._declaration(entry)
         return sorted(self.findings, key=report_order)
+
+    def _page_managers(self, runs: Sequence[ScenarioRun]) -> dict[str, str]:
+        """The consent managers whose scripts the pages asked for (signature id → name): fixes use their syntax."""
+        found: dict[str, str] = {}
+        for run in runs:
+            for record in run.records:
+                for request in record.requests.values():
+                    match = self.classifier.vendor_of_url(request.request.url)
+                    if match is not None and match.vendor.consent_manager is not None:
+                        found[match.vendor_id] = match.vendor.name
+        return found
 
     def _requested_vendors(self, run: ScenarioRun) -> set[str]:
         found: set[str] = set()
@@ -151,7 +164,7 @@ class Checker:
         else:
             rule, message = AuditRule.BEFORE_CONSENT, f"{subject} is stored {record.scenario.description}."
             fix = gate_fix(record.scenario, self.banner_name, vendor.vendor_id if vendor else None,
-                           vendor.vendor.name if vendor else None, category, item.name)
+                           vendor.vendor.name if vendor else None, category, item.name, self.managers)
         self.findings.append(AuditFinding(
             rule=rule, severity=Severity.ERROR, scenario=record.scenario.value, message=message, fix=fix,
             item=item.name, item_type=item.type.value, domain=item.domain,
@@ -167,7 +180,7 @@ class Checker:
         else:
             rule, message = AuditRule.BEFORE_CONSENT, f"{what} is made {record.scenario.description}."
             fix = gate_fix(record.scenario, self.banner_name, vendor.vendor_id, vendor.vendor.name,
-                           vendor.vendor.category, None)
+                           vendor.vendor.category, None, self.managers)
         if vendor.vendor.fix:
             fix = f"{fix} {vendor.vendor.fix}"
         self.findings.append(AuditFinding(

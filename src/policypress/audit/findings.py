@@ -1,15 +1,16 @@
 """What the browser audit reports: findings (rule, scenario, page, item, vendor, fix) and the report.
 
 The scan's ``Finding`` is about a place in a file (page, line, element); an audit finding is about
-what a browser held in one scenario, so it has its own type. Severities are the scan's.
+what a browser held in one scenario, so it has its own type. Both build on ``findings``' core.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
-from ..scan.findings import MAX_OTHER_PAGES, Severity
+from ..findings import MAX_OTHER_PAGES, Finding, Location, Report, RuleInfo, Severity, Suite, rule_infos
 from .scenarios import Scenario
 
 __all__ = [
@@ -30,7 +31,35 @@ class AuditRule(StrEnum):
     UNKNOWN_HOST = "audit-unknown-host"  # a request to a host that no tracker signature knows
     PAGE_ERROR = "audit-page-error"  # a page did not load
     NOT_EXERCISED = "audit-not-exercised"  # a hosted consent manager cannot run offline: the live audit answers it
+    TCF_CONSENT_WITHOUT_CHOICE = "audit-tcf-consent-without-choice"  # a TC string grants consent nobody gave
+    # The banner's design (audit/darkpatterns.py), judged once per site before consent.
+    DARK_NO_REJECT = "audit-dark-no-reject-first-layer"  # accept on the first layer, no reject
+    DARK_MORE_CLICKS = "audit-dark-more-clicks-to-reject"  # rejecting takes more clicks than accepting
+    DARK_PRE_TICKED = "audit-dark-pre-ticked"  # an optional category switched on before the visitor chose
+    DARK_PROMINENCE = "audit-dark-prominence"  # accept bigger, bolder or more contrasted than reject
+    DARK_WORDING = "audit-dark-misleading-wording"  # "OK"/"Continue" as accept, "Settings" as the reject
 
+
+# What each rule checks, for SARIF's rule list. A member added without an entry is titled by its id.
+RULE_INFO: dict[AuditRule, RuleInfo] = {
+    rule: RuleInfo(id=rule.value, title=title)
+    for rule, title in [
+        (AuditRule.BEFORE_CONSENT, "Optional storage, or a request to an optional vendor, without consent"),
+        (AuditRule.UNDECLARED, "Stored in the browser, but not declared in cookies.yaml"),
+        (AuditRule.WRONG_CATEGORY, "Declared with a category other than the vendor's"),
+        (AuditRule.LIFETIME, "The cookie lives longer than its declared duration"),
+        (AuditRule.NOT_WITHDRAWN, "After withdrawal, optional storage is written again"),
+        (AuditRule.BANNER, "The banner could not be answered, so the scenario could not run as meant"),
+        (AuditRule.UNKNOWN_HOST, "A request to a host that no tracker signature knows"),
+        (AuditRule.PAGE_ERROR, "A page did not load"),
+        (AuditRule.NOT_EXERCISED, "A hosted consent manager cannot run offline: the live audit answers it"),
+        (AuditRule.DARK_NO_REJECT, "The banner's first layer has accept but no reject (EDPB taskforce, type A)"),
+        (AuditRule.DARK_MORE_CLICKS, "Rejecting takes more clicks than accepting (EDPB taskforce, type A)"),
+        (AuditRule.DARK_PRE_TICKED, "An optional category is ticked before the visitor chose (CJEU C-673/17)"),
+        (AuditRule.DARK_PROMINENCE, "Accept is more prominent than reject (EDPB taskforce, types D and E)"),
+        (AuditRule.DARK_WORDING, "The banner's accept or reject is worded misleadingly (EDPB Guidelines 03/2022)"),
+    ]
+}
 
 # Storage checks first, then declarations, then the rest: the order of a report.
 _RULE_ORDER = {rule: i for i, rule in enumerate(AuditRule)}
@@ -38,7 +67,7 @@ _SCENARIO_ORDER = {scenario.value: i for i, scenario in enumerate(Scenario)}
 
 
 @dataclass(frozen=True)
-class AuditFinding:
+class AuditFinding(Finding):
     rule: AuditRule
     severity: Severity
     scenario: str  # a Scenario value; for a declaration finding, the first scenario that showed it
@@ -60,6 +89,21 @@ class AuditFinding:
     also_in: tuple[str, ...] = ()  # other scenarios that showed the same thing (declaration findings)
 
     @property
+    def rule_id(self) -> str:
+        return self.rule.value
+
+    @property
+    def location(self) -> Location:
+        return Location(url=self.page)
+
+    @property
+    def place(self) -> str:
+        return f"{self.scenario} {self.page}" if self.page else self.scenario
+
+    def identity(self) -> tuple[object, ...]:
+        return (self.scenario, self.page, self.vendor, self.item_type, self.item, self.domain)
+
+    @property
     def subject(self) -> str:
         if self.item_type == "request":
             what: str | None = f"request to {self.item}"
@@ -69,13 +113,6 @@ class AuditFinding:
             what = self.item
         return " ".join(part for part in (self.vendor_name, what) if part)
 
-    def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["rule"] = self.rule.value
-        data["severity"] = self.severity.value
-        data["other_pages"] = list(self.other_pages)
-        data["also_in"] = list(self.also_in)
-        return data
 
 
 def report_order(finding: AuditFinding) -> tuple[object, ...]:
@@ -143,13 +180,15 @@ class ScenarioSummary:
     requests: list[SeenRequest] = field(default_factory=list)
     left_behind: list[str] = field(default_factory=list)  # optional items still there right after withdrawal
     notes: list[str] = field(default_factory=list)  # frames whose storage could not be read, and the like
+    tcf: list[dict[str, object]] = field(default_factory=list)  # the TC strings seen at its end, what they grant
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
 @dataclass
-class AuditReport:
+class AuditReport(Report):
+    tool: ClassVar[str] = "audit"
     target: str  # the folder or URL audited
     base_url: str
     pages: list[str]
@@ -157,22 +196,26 @@ class AuditReport:
     scenarios: list[ScenarioSummary]
     pages_skipped: int = 0  # beyond max_pages
     seconds: float = 0.0
+    # What the waits cost (runner.timing_of): parallel browsers, full waits for a banner, settles, quiet seconds.
+    timing: dict[str, float | int] = field(default_factory=dict)
 
-    @property
-    def errors(self) -> list[AuditFinding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+    def rules(self) -> list[RuleInfo]:
+        return rule_infos(AuditRule, RULE_INFO)
 
-    @property
-    def warnings(self) -> list[AuditFinding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
+    def junit_suites(self) -> list[Suite]:
+        """A suite per scenario, so CI shows which answer to the banner went wrong."""
+        properties = {"target": self.target, "pages": str(len(self.pages))}
+        return [
+            Suite(
+                f"policypress audit {summary.scenario}", f"policypress.audit.{summary.scenario}",
+                [f for f in self.findings if f.scenario == summary.scenario],
+                f"{summary.pages_visited} visits: only what the policy allows", properties, summary.seconds,
+            )
+            for summary in self.scenarios
+        ]
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
+    def sarif_base(self) -> str | None:
+        return self.base_url
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -182,6 +225,7 @@ class AuditReport:
             "pages": self.pages,
             "pages_skipped": self.pages_skipped,
             "seconds": round(self.seconds, 3),
+            "timing": dict(self.timing),
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "scenarios": [summary.as_dict() for summary in self.scenarios],

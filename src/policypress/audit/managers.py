@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..scan.findings import Severity
+from ..findings import Severity
 from .findings import AuditFinding, AuditRule
 from .observations import ScenarioRun
 
@@ -28,6 +28,9 @@ class Manager:
     hosted: bool = False  # its code comes from the vendor's servers only
     rules: tuple[str, ...] = ()  # autoconsent's names for it
     reopen: str | None = None  # JavaScript that shows the banner again; true when it did
+    # JavaScript that withdraws the consent through the manager's own call, for a manager whose banner,
+    # once answered, is not offered to autoconsent again (Cookiebot's rule asks for no answer yet).
+    withdraw: str | None = None
 
     def loads(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -49,20 +52,31 @@ def _reopen(condition: str, call: str) -> str:
 
 # Script addresses as the vendors document them in their installation instructions.
 MANAGERS: tuple[Manager, ...] = (
-    Manager("Cookiebot", ("consent.cookiebot.com/", "consent.cookiebot.eu/"), hosted=True, rules=("Cybotcookiebot",)),
+    # The reopening and withdrawing calls are each vendor's documented JavaScript API.
+    Manager("Cookiebot", ("consent.cookiebot.com/", "consent.cookiebot.eu/"), hosted=True, rules=("Cybotcookiebot",),
+            withdraw=_reopen("window.Cookiebot && typeof Cookiebot.withdraw === 'function'", "Cookiebot.withdraw()")),
     Manager("OneTrust", ("cdn.cookielaw.org/", "optanon.blob.core.windows.net/", "cookie-cdn.cookiepro.com/"),
-            hosted=True, rules=("Onetrust",)),
+            hosted=True, rules=("Onetrust",),
+            reopen=_reopen("window.OneTrust && typeof OneTrust.ToggleInfoDisplay === 'function'",
+                           "OneTrust.ToggleInfoDisplay()")),
     Manager("Usercentrics", ("app.usercentrics.eu/", "web.cmp.usercentrics.eu/", "privacy-proxy.usercentrics.eu/"),
-            hosted=True, rules=("usercentrics-api", "usercentrics-button")),
-    Manager("Didomi", ("sdk.privacy-center.org/",), hosted=True, rules=("didomi",)),
+            hosted=True, rules=("usercentrics-api", "usercentrics-button"),
+            reopen=_reopen("window.UC_UI && typeof UC_UI.showSecondLayer === 'function'", "UC_UI.showSecondLayer()")),
+    Manager("Didomi", ("sdk.privacy-center.org/",), hosted=True, rules=("didomi",),
+            reopen=_reopen("window.Didomi && Didomi.notice && typeof Didomi.notice.show === 'function'",
+                           "Didomi.notice.show()")),
     Manager("Quantcast Choice", ("cmp.quantcast.com/", "quantcast.mgr.consensu.org/"), hosted=True,
             rules=("quantcast",)),
     Manager("TrustArc", ("consent.trustarc.com/", "consent.truste.com/"), hosted=True, rules=("trustarc-newcm",)),
-    Manager("Osano (hosted)", ("cmp.osano.com/",), hosted=True, rules=("osano",)),
+    Manager("Osano (hosted)", ("cmp.osano.com/",), hosted=True, rules=("osano",),
+            reopen=_reopen("window.Osano && Osano.cm && typeof Osano.cm.showDialog === 'function'",
+                           "Osano.cm.showDialog()")),
     # A WordPress plugin: its script is served by the site (wp-content), not by any CDN; when the site's
     # copy does not run, nothing else can stand in for it.
     Manager("Complianz (WordPress plugin)", ("/wp-content/plugins/complianz-gdpr/",), hosted=True,
-            rules=("Complianz banner",)),
+            rules=("Complianz banner",),
+            reopen=_reopen("document.querySelector('.cmplz-manage-consent')",
+                           "document.querySelector('.cmplz-manage-consent').click()")),
     Manager("Klaro", ("cdn.kiprotect.com/klaro/", "cdn.jsdelivr.net/npm/klaro", "unpkg.com/klaro"), rules=("Klaro",),
             reopen=_reopen("window.klaro && typeof klaro.show === 'function'", "klaro.show(undefined, true)")),
     Manager("CookieConsent v3 (orestbida, vanilla-cookieconsent)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..vocabulary import StorageType
@@ -104,6 +105,12 @@ class ScenarioRun:
     left_behind: list[StoredItem] = field(default_factory=list)
     pages_visited: int = 0
     seconds: float = 0.0
+    # What the waits cost (the report's timing, never its findings): full waits for a banner, settles, quiet seconds.
+    banner_waits: int = 0
+    settles: int = 0
+    unsettled: int = 0  # settles that ran out of time before the page was quiet
+    quiet_seconds: float = 0.0
+    tcf: list[Any] = field(default_factory=list)  # the TCF signals at its end (tcfsignals.TCFSignal)
 
     def record(self, phase: Phase, *, checked: bool = True) -> PhaseRecord:
         record = PhaseRecord(self.scenario, phase, checked)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from .autoconsent import MISSING, Autoconsent
-from .banner import BannerConfig
+from .banner import BannerConfig, BannerWatch, Look
 from .cdn import ConsentLibraries
+from .darkpatterns import DarkPatterns
 from .managers import SCRIPT_SOURCES, by_rule, loaded_by, not_exercised_message
 from .observations import PhaseRecord, ScenarioRun, StoredItem
+from .parallel import run_parallel
 from .scenarios import Phase, Scenario
-from .session import Timing, Visitor
+from .session import Timing, Visitor, not_shown
 from .standins import StandIns
 from .target import LOCAL_HOSTS, SitePages
+from .tcfsignals import ScenarioEnd
 
 # progress(scenario, page, visits done, visits planned)
 Progress = Callable[[str, str, int, int], None]
@@ -25,6 +29,37 @@ Progress = Callable[[str, str, int, int], None]
 def visits_per_scenario(scenario: Scenario, pages: int) -> int:
     # Withdrawal visits every page twice: with consent, then after withdrawing it.
     return 2 * pages if scenario is Scenario.ACCEPT_THEN_WITHDRAW else pages
+
+
+@dataclass
+class Tally:
+    """The visits done by the scenarios of one audit, across their threads (for ``progress``)."""
+
+    done: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+
+def timing_of(runs: Sequence[ScenarioRun], jobs: int) -> dict[str, float | int]:
+    """What the waits cost, for the report's timing (never compared: it depends on the machine and the order)."""
+    return {
+        "jobs": jobs,
+        "banner_waits": sum(run.banner_waits for run in runs),  # the looks that waited the banner's whole timeout
+        "settles": sum(run.settles for run in runs),
+        "unsettled": sum(run.unsettled for run in runs),  # settles cut short by their limit, the page never quiet
+        "quiet_seconds": round(sum(run.quiet_seconds for run in runs), 3),
+        "scenario_seconds": round(sum(run.seconds for run in runs), 3),
+    }
+
+
+def once_per_audit(runs: Sequence[ScenarioRun], note: str) -> None:
+    """Keep ``note`` in the first run (in the order given) that has it: said once, whichever thread said it first."""
+    said = False
+    for run in runs:
+        for record in run.records:
+            if note in record.notes:
+                if said:
+                    record.notes.remove(note)
+                said = True
 
 
 @dataclass
@@ -38,12 +73,35 @@ class ScenarioRunner:
     banner_expected: bool  # the policy declares optional storage, so the site must have a banner
     progress: Progress | None = None
     planned: int = 0
-    done: int = 0
     libraries: ConsentLibraries | None = None
     autoconsent: Autoconsent | None = None  # answers other managers' banners when Material's is not there
+    # Shared by the copies of this runner that run_all gives each scenario: the banner learned once, the visits.
+    watch: BannerWatch = field(default_factory=BannerWatch)
+    tally: Tally = field(default_factory=Tally)
+    # At the end of each scenario, its last page still open: the TCF signal, and the evidence (--evidence).
+    at_end: ScenarioEnd = field(default_factory=ScenarioEnd)
+    # The banner's dark patterns (darkpatterns.py): measured on the first before-consent page that shows it.
+    dark_patterns: DarkPatterns | None = None
     # The manager's name and how it was answered, once the accept is done (for the withdrawal).
     _answered: tuple[str, str | None] | None = None
-    _missing_said: bool = False  # "autoconsent is not installed" is said once per audit
+    _missing_said: bool = False  # "autoconsent is not installed" is said once per audit (once_per_audit)
+
+    @property
+    def done(self) -> int:
+        return self.tally.done
+
+    def run_all(self, scenarios: Sequence[Scenario], *, jobs: int = 1) -> list[ScenarioRun]:
+        """Every scenario, each in a fresh context, on ``jobs`` browsers at once; the runs in the order given.
+
+        Each scenario runs on a copy of this runner (its own answer to the banner), sharing the watch
+        and the tally, so that what a run reports does not depend on which ran first.
+        """
+        def work(browser: Any, scenario: Scenario) -> ScenarioRun:
+            return replace(self, browser=browser, _answered=None).run(scenario)
+
+        runs = run_parallel(list(scenarios), work, jobs=jobs, browser=self.browser)
+        once_per_audit(runs, MISSING)
+        return runs
 
     def run(self, scenario: Scenario) -> ScenarioRun:
         started = time.perf_counter()
@@ -67,7 +125,10 @@ class ScenarioRunner:
                 self._visit_all(visitor, result, rejected)
             else:
                 self._withdraw(visitor, result)
+            self.at_end(visitor, result)
         finally:
+            result.settles, result.unsettled = visitor.settles, visitor.unsettled
+            result.quiet_seconds = visitor.quiet_seconds
             visitor.close()
         result.seconds = time.perf_counter() - started
         return result
@@ -83,10 +144,13 @@ class ScenarioRunner:
                 else:
                     record.pages.append(label)
                     visitor.look(record, label)
+            if problem is None and self.dark_patterns is not None and result.scenario is Scenario.BEFORE_CONSENT:
+                self.dark_patterns.visit(visitor, page, label)
             result.pages_visited += 1
-            self.done += 1
-            if self.progress is not None:
-                self.progress(result.scenario.value, label, self.done, self.planned)
+            with self.tally.lock:  # one line of progress at a time, its count in order
+                self.tally.done += 1
+                if self.progress is not None:
+                    self.progress(result.scenario.value, label, self.tally.done, self.planned)
 
     def _answer(self, visitor: Visitor, result: ScenarioRun, what: str, record: PhaseRecord) -> bool:
         """Open the first page and answer the banner (``what``: accept or reject); what the answer sets off goes
@@ -108,7 +172,17 @@ class ScenarioRunner:
         """Answer the banner: Material's rule or the given selectors first, then autoconsent's rules.
 
         A problem is returned; a manager that cannot run here goes into ``result.not_exercised`` instead.
+        The first look of the audit waits for the banner; later ones wait only when it found one (``watch``).
         """
+        if again:  # a banner reopened: it is there, and its wait is no look for whether the site has one
+            return self._respond_with(visitor, result, what, label, record, Look(self.banner.timeout_ms, False),
+                                      again=True)
+        with self.watch.look(self.banner.timeout_ms) as look:
+            result.banner_waits += look.first
+            return self._respond_with(visitor, result, what, label, record, look)
+
+    def _respond_with(self, visitor: Visitor, result: ScenarioRun, what: str, label: str, record: PhaseRecord,
+                      look: Look, *, again: bool = False) -> str | None:
         selector = self.banner.accept if what == "accept" else self.banner.reject
         driver = visitor.autoconsent
         material = self.banner.name == "material"
@@ -116,7 +190,8 @@ class ScenarioRunner:
             if driver is None and material and self.autoconsent is None and not self._missing_said:
                 self._missing_said = True
                 record.note(MISSING)
-            problem = visitor.click(selector, self.banner.timeout_ms)
+            problem = visitor.click(selector, self.banner.timeout_ms, wait_ms=look.wait_ms)
+            look.saw(problem != not_shown(selector, self.banner.timeout_ms))
             if problem is None:
                 how = "Material's banner rule" if material else "the --accept/--reject selectors"
                 self._answered = (self.banner.name, None)
@@ -125,9 +200,18 @@ class ScenarioRunner:
                 return None
             return problem
         if self._hosted(visitor, result, label, what, offsite_only=True):
+            look.saw(False)
             return None  # its script was stopped: no banner will come, however long autoconsent looks
         outcome = driver.answer(visitor.page, "optIn" if what == "accept" else "optOut", self.banner.timeout_ms,
-                                again=again)
+                                again=again, wait_ms=look.wait_ms)
+        if outcome.popup or outcome.rule is None:
+            # A manager autoconsent recognised whose banner has not shown yet (a slow page) teaches nothing:
+            # the next look waits again rather than check at once for a banner that may still come.
+            look.saw(outcome.popup, outcome.problem)
+        if not outcome.popup and look.learned is not None:
+            # Checked at once after the first look found none: its words, so the report does not depend on
+            # whether autoconsent had recognised the manager yet in this context.
+            outcome.problem = look.learned
         manager = by_rule(outcome.rule)
         if outcome.result:
             name = manager.name if manager else outcome.rule or "?"
@@ -145,8 +229,10 @@ class ScenarioRunner:
         why, the scenario is not exercised offline rather than failed. ``offsite_only``: only a script from
         another host that no stand-in answers counts (one the site serves itself may yet run)."""
         for found, url in loaded_by(visitor.links(SCRIPT_SOURCES)):
-            offsite = urlsplit(url).hostname not in LOCAL_HOSTS and self.standins.find(url) is None
-            if found.hosted and (offsite or not offsite_only):
+            answered = self.standins.find(url) is not None
+            offsite = urlsplit(url).hostname not in LOCAL_HOSTS and not answered
+            # A script a stand-in answered did run: no banner from it is the banner's problem, not the network's.
+            if found.hosted and not answered and (offsite or not offsite_only):
                 result.not_exercised.append((label, not_exercised_message(found, url, what)))
                 return True
         return False
@@ -199,6 +285,10 @@ class ScenarioRunner:
         """Reopen a banner autoconsent answered, through its manager's own call, and opt out."""
         name, rule = answered
         manager = by_rule(rule)
+        if manager is not None and manager.withdraw is not None and visitor.evaluate(manager.withdraw):
+            record.note(f"{name}: consent withdrawn through the manager's own call")
+            visitor.settle()
+            return None
         if manager is None or manager.reopen is None or not visitor.evaluate(manager.reopen):
             result.not_exercised.append((label, (
                 f"not exercised: the audit knows no way to reopen the banner of {name} (autoconsent's rule '{rule}') "

@@ -72,6 +72,12 @@ class Timing:
     page_timeout: float = 20.0
 
 
+def not_shown(selector: str, timeout_ms: float) -> str:
+    """The problem of a banner control that never showed: the same words whether this visit waited or the
+    site's first look did (``BannerWatch``), so that a report does not depend on which scenario looked first."""
+    return f"nothing matching {selector} became visible within {timeout_ms / 1000:g} s"
+
+
 def _is_timeout(exc: Exception) -> bool:
     return "Timeout" in type(exc).__name__ or "Timeout" in str(exc)
 
@@ -101,6 +107,10 @@ class Visitor:
         self.label = ""
         self._pending: dict[Any, str] = {}  # request → its URL, until it finishes or fails
         self._last_activity = time.monotonic()
+        # What settling cost: the calls, and the seconds spent in quiet windows (the bench reports them).
+        self.settles = 0
+        self.unsettled = 0  # settles that ran out of time before the page was quiet
+        self.quiet_seconds = 0.0
         self.watchdog = Watchdog(self.context, timing.page_timeout)
         self.context.route(NOT_LOCAL, self._route)
         self.context.route_web_socket(NOT_LOCAL_SOCKET, self._socket)
@@ -112,7 +122,7 @@ class Visitor:
         self.page.on("request", self._started)
         self.page.on("requestfinished", self._ended)
         self.page.on("requestfailed", self._ended)
-        self.page.on("framenavigated", lambda _frame: self._touch())
+        self.page.on("framenavigated", self._navigated)
 
     def close(self) -> None:
         self.context.close()
@@ -123,17 +133,31 @@ class Visitor:
         """Where what happens from now on is recorded, and on which page."""
         self.record, self.label = record, page
 
+    def _answer_for(self, url: str) -> tuple[str, Any]:
+        """How the route answers ``url``: ("local", None), ("library", file), ("stand-in", it) or ("blocked", None).
+
+        One decision for the route and for the request events, so that the quiet window knows which
+        requests the route ends at once (blocked) without waiting for the route to have seen them.
+        """
+        if not NOT_LOCAL.match(url) or (urlsplit(url).hostname or "").lower() in LOCAL_HOSTS:
+            return "local", None  # https to this machine, say: it stays here
+        library = self.libraries.find(url) if self.libraries else None
+        if library is not None:
+            return "library", library
+        standin = self.standins.find(url)
+        return ("stand-in", standin) if standin is not None else ("blocked", None)
+
     def _route(self, route: Any) -> None:
         from playwright.sync_api import Error as PlaywrightError
 
         request = route.request
-        host = (urlsplit(request.url).hostname or "").lower()
         try:
-            if host in LOCAL_HOSTS:  # https to this machine, say: it stays here
+            how, answer = self._answer_for(request.url)
+            if how == "local":
                 route.continue_()
                 return
-            library = self.libraries.find(request.url) if self.libraries else None
-            if library is not None:  # the real open-source consent manager, from the locked copy
+            if how == "library":  # the real open-source consent manager, from the locked copy
+                library = answer
                 if self.record is not None:
                     self.record.add_request(ThirdPartyRequest(request.url, request.resource_type, "local copy"),
                                             self.label)
@@ -142,10 +166,9 @@ class Visitor:
                 route.fulfill(status=200, body=library.body,
                               headers={"content-type": library.content_type, "access-control-allow-origin": "*"})
                 return
-            standin = self.standins.find(request.url)
-            answered = "stand-in" if standin is not None else "blocked"
+            standin = answer
             if self.record is not None:
-                self.record.add_request(ThirdPartyRequest(request.url, request.resource_type, answered), self.label)
+                self.record.add_request(ThirdPartyRequest(request.url, request.resource_type, how), self.label)
             if standin is not None:
                 route.fulfill(status=200, body=standin.body,
                               headers={"content-type": standin.content_type, "access-control-allow-origin": "*"})
@@ -160,31 +183,54 @@ class Visitor:
             self.record.add_request(ThirdPartyRequest(socket.url, "websocket", "blocked"), self.label)
 
     def _started(self, request: Any) -> None:
-        self._pending[request] = request.url
+        url = request.url
+        if not url.startswith(("http:", "https:")) or self._answer_for(url)[0] == "blocked":
+            # Ended by the route at once (or answered inside the browser): nothing to wait for, and a page
+            # that keeps asking for blocked trackers must still settle.
+            return
+        self._pending[request] = url
         self._touch()
 
     def _ended(self, request: Any) -> None:
-        self._pending.pop(request, None)
-        self._touch()
+        if self._pending.pop(request, None) is not None:
+            self._touch()
+
+    def _navigated(self, frame: Any) -> None:
+        if not frame.url.startswith("chrome-error:"):  # a frame whose document was blocked: nothing comes of it
+            self._touch()
 
     def _touch(self) -> None:
         self._last_activity = time.monotonic()
 
     def settle(self) -> None:
-        """Wait until nothing has been requested or navigated for a while (trackers load late).
+        """Wait until no request is in flight and none has started or ended for ``quiet_ms`` (trackers load late).
 
-        The state awaited is a quiet period of our own measure, which Playwright cannot wait for:
-        the short waits let it deliver the request events. Half the budget's remainder at most,
-        so that looking at the page still fits in it.
+        Only requests that really travel count: to this machine, or answered by a stand-in or a
+        local copy; those the route blocks end at once and are not waited for. A quiet period is
+        no event Playwright can await, so each wait lasts until the window could next close (the
+        request events arrive during it and push it back); while requests are in flight, a short
+        wait lets their end arrive. Half the budget's remainder at most, so looking still fits.
         """
+        started = time.monotonic()
         quiet = self.timing.quiet_ms / 1000
         longest = min(self.timing.max_ms, self.watchdog.remaining_ms() / 2) / 1000
-        deadline = time.monotonic() + longest
-        step = max(10, min(50, self.timing.quiet_ms // 3))
-        while time.monotonic() < deadline:
-            self.page.wait_for_timeout(step)
-            if not self._pending and time.monotonic() - self._last_activity >= quiet:
-                return
+        deadline = started + longest
+        self.settles += 1
+        try:
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    self.unsettled += 1
+                    return
+                if self._pending:
+                    wait = min(0.05, quiet)
+                else:
+                    wait = self._last_activity + quiet - now
+                    if wait <= 0:
+                        return
+                self.page.wait_for_timeout(max(1.0, min(wait, deadline - now) * 1000))
+        finally:
+            self.quiet_seconds += time.monotonic() - started
 
     def step(self, page: str) -> Any:
         """``with visitor.step(page):`` the calls inside share one budget of ``page_timeout``."""
@@ -280,21 +326,28 @@ class Visitor:
 
     # --- the banner ---------------------------------------------------------------------------
 
-    def click(self, selector: str, timeout_ms: int) -> str | None:
-        """Click the first visible match of ``selector``; what went wrong, or None."""
+    def click(self, selector: str, timeout_ms: int, *, wait_ms: float | None = None) -> str | None:
+        """Click the first visible match of ``selector``; what went wrong, or None (``not_shown`` when none showed).
+
+        ``wait_ms`` (default ``timeout_ms``) is how long to wait for it: 0 when the site's first look
+        already waited ``timeout_ms`` in vain (``BannerWatch``), so only a banner already drawn is clicked.
+        """
         from playwright.sync_api import Error as PlaywrightError
 
         locator = self.page.locator(selector).filter(visible=True).first
+        wait = timeout_ms if wait_ms is None else wait_ms
         with self.watchdog.step(self.page.url):
             try:
-                locator.wait_for(state="visible", timeout=min(timeout_ms, self.watchdog.remaining_ms()))
+                if wait <= 0 and not locator.count():
+                    return not_shown(selector, timeout_ms)
+                locator.wait_for(state="visible", timeout=max(1.0, min(wait, self.watchdog.remaining_ms())))
                 locator.click(timeout=self.watchdog.remaining_ms())
             except PlaywrightError as exc:
                 if not _is_timeout(exc):
                     return f"could not click {selector}: {str(exc).strip().splitlines()[0]}"
                 if probe_busy(self.page):
                     raise self.watchdog.timeout(self.page.url, BUSY) from None
-                return f"nothing matching {selector} became visible within {timeout_ms / 1000:g} s"
+                return not_shown(selector, timeout_ms)
             self.settle()
         return None
 

@@ -108,21 +108,25 @@ class StandIns:
             candidate = candidate.rsplit("/", 1)[0]
 
 
-def load_standins(folder: Path) -> StandIns:
-    """Every file under ``folder``, keyed by its path there (see the module's docstring)."""
-    if not folder.is_dir():
-        raise UsageError(f"--standins {display_path(folder)}: no such folder")
+def load_standins(*folders: Path) -> StandIns:
+    """Every file under each folder, keyed by its path there (see the module's docstring); a later folder's
+    file wins over an earlier one's for the same key, so a site's own stand-ins can sit beside shared ones."""
     standins = StandIns()
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or path.name.upper().startswith("README"):
-            continue
-        standins.add("/".join(relative.parts), path)
-    if not len(standins):
-        raise UsageError(
-            f"--standins {display_path(folder)}: no stand-ins in this folder; name each file after the host and "
-            "path it answers, such as www.googletagmanager.com/gtag/js"
-        )
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"--standins {display_path(folder)}: no such folder")
+        found = 0
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(folder)
+            if any(part.startswith(".") for part in relative.parts) or path.name.upper().startswith("README"):
+                continue
+            standins.add("/".join(relative.parts), path)
+            found += 1
+        if not found:
+            raise UsageError(
+                f"--standins {display_path(folder)}: no stand-ins in this folder; name each file after the host and "
+                "path it answers, such as www.googletagmanager.com/gtag/js"
+            )
     return standins

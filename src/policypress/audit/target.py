@@ -11,6 +11,8 @@ import http.server
 import socketserver
 import sys
 import threading
+import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,6 +24,11 @@ from ..scan.folder import html_pages
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 DEFAULT_MAX_PAGES = 50
+# The sitemaps protocol's own limits (sitemaps.org): 50 MB uncompressed, 50,000 URLs per file; an index
+# names at most 50,000 sitemaps. More than that is not a sitemap but something to refuse.
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+SITEMAP_MAX_FILES = 1_000
+_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # Links to these are files to download, not pages to visit.
 _NOT_PAGES = (
     ".pdf", ".zip", ".gz", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".css", ".js", ".json",
@@ -140,3 +147,98 @@ class SitePages:
     def label(self, page: str) -> str:
         """How reports name a page: its path on the site."""
         return urlsplit(self.url(page)).path or "/"
+
+
+def page_order(label: str) -> tuple[bool, int, str]:
+    """The order pages are reported in whatever order they were found: the start page, then the shallowest."""
+    return (label not in ("", "/"), label.count("/") - label.endswith("/"), label)
+
+
+def page_of(entry: str, base_path: str = "/") -> str:
+    """A page of a URL list or a sitemap as a path relative to the audited root.
+
+    A full URL (the live site's address, while its mirror is audited) gives its path: below the target's
+    own path when it is there, else from the root; a path is taken as it is.
+    """
+    if is_url(entry):
+        parts = urlsplit(entry)
+        path = parts.path or "/"
+        path = path[len(base_path):] if path.startswith(base_path) else path
+        entry = path + (f"?{parts.query}" if parts.query else "")
+    return normalise_pages([entry])[0]
+
+
+def read_url_list(path: Path) -> list[str]:
+    """``--urls FILE``: one URL or site path a line; blank lines and ``#`` comments left out."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--urls {display_path(path)}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+    entries = [line.split(" #")[0].strip() for line in text.splitlines()]
+    entries = [entry for entry in entries if entry and not entry.startswith("#")]
+    if not entries:
+        raise UsageError(f"--urls {display_path(path)}: lists no page (one URL or path a line, # for comments)")
+    return entries
+
+
+def _sitemap_bytes(source: str) -> bytes:
+    if is_url(source):
+        url = check_local_url(source)
+        try:
+            # Only ever this machine (check_local_url): the audit does not reach the network.
+            with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - http on 127.0.0.1 only
+                data = answer.read(SITEMAP_MAX_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"--sitemap {source}: cannot be read ({exc})") from None
+    else:
+        try:
+            with open(source, "rb") as handle:
+                data = handle.read(SITEMAP_MAX_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"--sitemap {source}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > SITEMAP_MAX_BYTES:
+        raise UsageError(f"--sitemap {source}: larger than the sitemaps protocol's 50 MB")
+    return data
+
+
+def _sitemap_locs(source: str) -> tuple[str, list[str]]:
+    """The root element's name (urlset or sitemapindex) and its <loc> entries."""
+    data = _sitemap_bytes(source)
+    # A sitemap has no use for a document type: refusing one refuses every entity declaration with it,
+    # so nothing can expand (billion laughs) or reach a file or the network (external entities).
+    if b"<!doctype" in data[:4096].lower() or b"<!entity" in data.lower():
+        raise UsageError(f"--sitemap {source}: has a document type (<!DOCTYPE or <!ENTITY); a sitemap needs none")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise UsageError(f"--sitemap {source}: not well-formed XML ({exc})") from None
+    kind = root.tag.removeprefix(_SITEMAP_NS)
+    if kind not in ("urlset", "sitemapindex"):
+        raise UsageError(f"--sitemap {source}: not a sitemap (its root element is <{kind}>, not <urlset> or <sitemapindex>)")
+    child = "url" if kind == "urlset" else "sitemap"
+    locs = [(loc.text or "").strip() for entry in root.iter(_SITEMAP_NS + child) for loc in entry.iter(_SITEMAP_NS + "loc")]
+    return kind, [loc for loc in locs if loc]
+
+
+def read_sitemap(source: str) -> list[str]:
+    """``--sitemap URL|FILE``: the pages a sitemap (or a sitemap index, one level deep) lists.
+
+    A URL must be on this machine; a file's index entries are looked for beside it by their path
+    (a ``wget --mirror`` copy keeps the site's paths).
+    """
+    kind, locs = _sitemap_locs(source)
+    if kind == "urlset":
+        return locs
+    if len(locs) > SITEMAP_MAX_FILES:
+        raise UsageError(f"--sitemap {source}: the index names {len(locs)} sitemaps, more than {SITEMAP_MAX_FILES}")
+    pages: list[str] = []
+    for loc in locs:
+        if is_url(source):
+            child = urljoin(source, urlsplit(loc).path or "/")
+        else:
+            child = str(Path(source).parent / (urlsplit(loc).path if is_url(loc) else loc).lstrip("/"))
+        child_kind, child_locs = _sitemap_locs(child)
+        if child_kind != "urlset":
+            raise UsageError(f"--sitemap {source}: {loc} is an index too; an index names sitemaps, not other indexes")
+        pages.extend(child_locs)
+    return pages

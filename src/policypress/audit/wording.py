@@ -7,7 +7,9 @@ import math
 from ..consent import consent_key
 from ..durations import Duration
 from ..i18n import Lang
-from ..scan.fixes import MATERIAL_ANALYTICS_FIX, hold_script
+from collections.abc import Mapping
+
+from ..scan.fixes import MANAGER_ORDER, MATERIAL_ANALYTICS_FIX, hold_script
 from ..vocabulary import CookieCategory
 from .scenarios import Scenario
 
@@ -41,10 +43,24 @@ def suggest_duration(seconds: float) -> str:
 
 
 def gate_fix(scenario: Scenario, banner: str, vendor_id: str | None, vendor_name: str | None,
-             category: CookieCategory, item: str | None) -> str:
-    """How to keep something optional back until the visitor consents."""
+             category: CookieCategory, item: str | None, managers: Mapping[str, str] | None = None) -> str:
+    """How to keep something optional back until the visitor consents.
+
+    ``managers``: the consent managers the pages load (signature id → name); the fix is written in the
+    syntax of the page's own manager, not Material's, when there is one.
+    """
     what = vendor_name or f"the code that writes '{item}'"
-    if banner == "material" and vendor_id == "google_analytics":
+    managers = managers or {}
+    if vendor_id is not None and set(managers) & set(MANAGER_ORDER):
+        fix = hold_script(vendor_id, category, frozenset(managers))
+    elif managers:
+        names = " or ".join(sorted(managers.values()))
+        fix = (
+            f"Hold {what} back until {names} reports the visitor's consent to {category.value}: mark it up the way "
+            "the manager's documentation shows for blocking a script until consent, and load the manager's own tag "
+            "first in <head>, before anything it must hold."
+        )
+    elif banner == "material" and vendor_id == "google_analytics":
         fix = MATERIAL_ANALYTICS_FIX + " Remove any gtag snippet pasted into the pages or templates."
     elif banner == "material" and vendor_id is not None:
         fix = hold_script(vendor_id, category, frozenset({"material"}))

@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from .. import __version__
 from .errors import PROG, BrokenPipe, Interrupted, run
 
 __all__ = ["main", "cli"]
@@ -40,18 +39,30 @@ class _Group(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     help="A privacy policy kept as data, built into a bilingual site.",
 )
-@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, v: _version(ctx, v),
+              help="Show the version and exit.")
 def cli() -> None:
     pass
 
 
+def _version(ctx: click.Context, asked: bool) -> None:
+    # Not click.version_option(__version__): that reads the package metadata (~0.1 s) on every command.
+    if asked and not ctx.resilient_parsing:
+        from .. import __version__
+
+        click.echo(f"{PROG} {__version__}")
+        ctx.exit()
+
+
 def _add_commands() -> None:
     from . import (
-        a11y, audit, check, diff, export, export_consent, init, lint, pdf, release, scan, schema, seal, versions,
+        a11y, audit, check, diff, export, export_consent, init, lint, pdf, release, report, scan, schema, seal,
+        versions,
     )
 
     for module in (
-        check, release, seal, versions, diff, export_consent, scan, audit, schema, init, lint, export, pdf, a11y,
+        check, release, seal, versions, diff, export_consent, scan, audit, report, schema, init, lint, export, pdf,
+        a11y,
     ):
         cli.add_command(module.command)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..a11y import DEFAULT_MAX_PAGES, DEFAULT_SITE, WCAG_TAGS
-from .options import format_option, page_timeout_option
+from ..findings.render import FORMATS
+from .options import emit, format_option, output_option, page_timeout_option
 
 
 def _progress(path: str, found: int, seconds: float) -> None:
@@ -28,17 +29,19 @@ def _progress(path: str, found: int, seconds: float) -> None:
     ),
 )
 @click.argument("site_dir", required=False, default=DEFAULT_SITE, type=click.Path(path_type=Path), metavar="[SITE_DIR]")
-@format_option(("text", "json"), default="text")
+@format_option(FORMATS, default="text")
+@output_option("write the report to FILE instead of standard output")
 @click.option(
     "--max-pages", type=int, default=DEFAULT_MAX_PAGES, metavar="N",
     help=f"check at most N pages, the start page first, then the shallowest (default: {DEFAULT_MAX_PAGES})",
 )
 @page_timeout_option
-def command(site_dir: Path, fmt: str, max_pages: int, page_timeout: float) -> int:
-    from ..a11y import check_site, render_json, render_text
+def command(site_dir: Path, fmt: str, output: Path | None, max_pages: int, page_timeout: float) -> int:
+    from ..a11y import check_site, render
 
     report = check_site(
         site_dir, max_pages=max_pages, page_timeout=page_timeout, progress=_progress if fmt == "text" else None
     )
-    sys.stdout.write(render_json(report) if fmt == "json" else render_text(report))
+    found = len(report.violations)
+    emit(render(report, fmt), output, f" ({fmt}): {found} violation{'s' if found != 1 else ''}")
     return report.exit_code

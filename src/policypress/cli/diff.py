@@ -9,7 +9,7 @@ import click
 from ..diff import diff_policies, render_diff
 from ..errors import UsageError
 from ..escape import terminal
-from ..i18n import Lang
+from ..i18n import Lang, policy_language
 from ..site import DRAFT
 from ..sources import history_source, resolve_side
 from .errors import EXIT_FINDINGS, EXIT_OK
@@ -26,7 +26,7 @@ from .options import data_option, emit, format_option, output_option
 @click.argument("sides", nargs=-1, metavar="[OLD [NEW]]")
 @click.option("--git", "rev", metavar="REV", help="read the old side at this git revision (work tree untouched)")
 @format_option(("text", "markdown", "html", "json"), default="text")
-@click.option("--lang", type=click.Choice(["all", "en", "sv"]), default="all", help="languages in the report")
+@click.option("--lang", default="all", metavar="LANG", help="languages in the report: all (default), or one of the policy's")
 @click.option("--exit-code", is_flag=True, help="exit 1 when there are changes, like git diff")
 @output_option("write the report to FILE instead of standard output")
 @data_option
@@ -54,7 +54,7 @@ def command(
             old_label = old_spec
         new = resolve_side(here, new_spec)
     diff = diff_policies(old, new)
-    langs = tuple(Lang) if lang == "all" else (Lang(lang),)
+    langs = new.languages if lang == "all" else (policy_language(lang, new.languages),)
     report = render_diff(diff, old_label, new_spec, fmt, langs)
     emit(
         report, output, f": {len(diff.changes)} changes from {terminal(old_label)} to {terminal(new_spec)}",

@@ -11,7 +11,8 @@ import click
 from ..errors import DataError, UsageError
 from ..escape import terminal
 from ..init import DEFAULT_NAME, TODO, check_name, init_project, init_site, is_existing_site
-from ..init_site import REVIEW, SiteInit
+from ..i18n import languages_list
+from ..init_site import REVIEW, SKELETON_LANGUAGES, SiteInit
 from ..loader import display_path
 from ..versions import build_date
 from .options import DATE
@@ -79,8 +80,8 @@ def _report_site(directory: Path, done: SiteInit) -> None:
     print(f"languages of the policy pages: {', '.join(lang.value for lang in done.languages)}")
     for code in done.unsupported:
         print(
-            f"note: the site's language '{terminal(code)}' is not supported yet (policy texts exist in English and "
-            "Swedish only): its visitors get the English pages"
+            f"note: the site's language '{terminal(code)}' is not supported yet (init writes policy texts in "
+            f"{languages_list(SKELETON_LANGUAGES)} only): its visitors get the English pages"
         )
     if done.scan_note:
         print(f"note: {terminal(done.scan_note)}; the cookie table holds only the theme's own storage,")

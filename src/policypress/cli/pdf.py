@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..escape import terminal
-from ..i18n import Lang
+from ..i18n import Lang, language_tag
 from ..outputs import check_target, write_output
 from .errors import EXIT_OK
 from .options import data_option, output_option
@@ -24,13 +24,13 @@ from .options import data_option, output_option
     "VERSION: a release such as 1.1, or 'draft'.",
 )
 @click.argument("version", metavar="VERSION")
-@click.option("--lang", type=click.Choice([lang.value for lang in Lang]), default=Lang.EN.value, help="default: en")
+@click.option("--lang", default=Lang.EN.value, metavar="LANG", help="one of the policy's languages (default: en)")
 @output_option("the PDF to write", required=True)
 @data_option
 def command(version: str, lang: str, output: Path, data_dir: Path) -> int:
     from ..pdf import chromium_path, footer_template, print_pdf, print_record, render_print_html
 
-    language = Lang(lang)
+    language = language_tag(lang)
     record = print_record(data_dir, version, language)
     check_target(output)  # a bad target is refused before Chromium starts
     executable = chromium_path()  # after the version check: an unknown version says so first

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from .options import data_option, format_option
+from ..findings.render import FORMATS
+from .options import data_option, emit, format_option, output_option
 
 DEFAULT_SITE = "site"
 
@@ -30,7 +31,8 @@ DEFAULT_SITE = "site"
     help="another folder of HTML pages to check against the same declarations (repeatable)",
 )
 @data_option
-@format_option(("text", "json"), default="text")
+@format_option(FORMATS, default="text")
+@output_option("write the report to FILE instead of standard output")
 @click.option("--strict", is_flag=True, help="a declaration that nothing sets is an error")
 @click.option("--junit", type=click.Path(path_type=Path), metavar="FILE", help="also write the findings as JUnit XML")
 @click.option(
@@ -42,13 +44,16 @@ DEFAULT_SITE = "site"
     help="a host name of the scanned site itself (e.g. www.example.com; repeatable): its absolute links "
     "and those of its subdomains are the site's own, not a third party",
 )
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="read and parse pages in N processes (default: the number of CPUs; 1: in this process); "
+              "the report is the same whatever N")
 def command(
-    site_dir: Path | None, pages: tuple[Path, ...], data_dir: Path, fmt: str, strict: bool,
-    junit: Path | None, signatures: tuple[Path, ...], site_hosts: tuple[str, ...],
+    site_dir: Path | None, pages: tuple[Path, ...], data_dir: Path, fmt: str, output: Path | None, strict: bool,
+    junit: Path | None, signatures: tuple[Path, ...], site_hosts: tuple[str, ...], jobs: int | None,
 ) -> int:
     from ..loader import load_policy
     from ..outputs import write_output
-    from ..scan.report import TextProgress, render_json, render_junit, render_text
+    from ..scan.report import TextProgress, render, render_junit, summary
     from ..scan.scanner import scan_site
     from ..trackers.signatures import load_signatures
 
@@ -67,8 +72,9 @@ def command(
         signatures=loaded,
         data_dir=data_dir,
         site_hosts=site_hosts,
+        jobs=jobs,
     )
     if junit is not None:
         write_output(junit, render_junit(report), option="--junit", make_folder=True)
-    sys.stdout.write(render_json(report) if fmt == "json" else render_text(report))
+    emit(render(report, fmt), output, f" ({fmt}): {summary(report).splitlines()[0]}")
     return report.exit_code

@@ -44,7 +44,7 @@ def command(data_dir: Path, day: dt.date | None, fmt: str) -> int:
                 "effective": release.effective.isoformat(),
                 "class": release.manifest.change_class.value,
                 "status": status,
-                "summary": release.manifest.summary.en,
+                "summary": release.manifest.summary.get(release.manifest.summary.languages[0]),
             }
         )
     if fmt == "json":

@@ -26,7 +26,7 @@ from ..vocabulary import (
     TransferMechanism,
     Vocabulary,
 )
-from .labels import TABLES, action_label, field_label, word
+from .labels import action_label, field_label, table_label, word
 from .model import JSON, Action, Change, Entity, PolicyDiff
 from .structured import is_bilingual
 
@@ -129,7 +129,7 @@ def _transfer(value: JSON, policy: Policy, lang: Lang) -> str:
 
 def _tables(value: JSON, policy: Policy, lang: Lang) -> str:
     items = value if isinstance(value, list) else []
-    return _join([TABLES[str(item)].get(lang) if str(item) in TABLES else str(item) for item in items], lang)
+    return _join([table_label(str(item), lang) for item in items], lang)
 
 
 _Formatter = Callable[[JSON, Policy, Lang], str]

@@ -92,15 +92,28 @@ class _LanguageContext:
         return group_paragraphs(paragraphs)
 
 
+# The view a page's fragment was rendered from, which its headings are then read from.
+_last_view: list[tuple[PolicyDiff, Lang, LanguageView]] = []
+
+
+def _view(diff: PolicyDiff, lang: Lang) -> LanguageView:
+    """``language_view`` once for a fragment and its headings (the diff's prose is compared word by word)."""
+    if _last_view and _last_view[0][0] is diff and _last_view[0][1] == lang:
+        return _last_view[0][2]
+    view = language_view(diff, lang)
+    _last_view[:] = [(diff, lang, view)]
+    return view
+
+
 def render_changes_fragment(diff: PolicyDiff, lang: Lang) -> str:
     """The body of a "what changed" page in ``lang``: the changed facts, then the changed sections in full."""
-    context = _LanguageContext(language_view(diff, lang), inline_style=True)
+    context = _LanguageContext(_view(diff, lang), inline_style=True)
     return template_environment().get_template("diff_fragment.html.j2").render(lang=lang.value, c=context)
 
 
 def fragment_headings(diff: PolicyDiff, lang: Lang) -> tuple[Heading, ...]:
     """The headings of ``render_changes_fragment``, for the page's table of contents."""
-    view = language_view(diff, lang)
+    view = _view(diff, lang)
     headings = [Heading(2, FACTS_ID, word("facts.heading", lang))]
     if view.wording:
         headings.append(Heading(2, WORDING_ID, word("wording.heading", lang)))

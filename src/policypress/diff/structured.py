@@ -13,11 +13,18 @@ from typing import cast
 
 from pydantic import BaseModel
 
-from ..i18n import Lang
+from ..i18n import Lang, Text
 from ..model import Policy
 from .model import JSON, Action, Change, Entity, PathPart, PolicyDiff
 
-_LANG_KEYS = frozenset(lang.value for lang in Lang)
+
+
+def _is_language_tag(key: object) -> bool:
+    try:
+        Lang(str(key))
+    except ValueError:
+        return False
+    return True
 
 # Fields compared as one value although they are mappings: a retention is
 # "a period or criteria", and P2Y -> criteria reads as one change of retention.
@@ -30,7 +37,7 @@ def is_bilingual(value: JSON) -> bool:
     return (
         isinstance(value, dict)
         and bool(value)
-        and value.keys() <= _LANG_KEYS
+        and all(_is_language_tag(key) for key in value)
         and all(isinstance(item, str) for item in value.values())
     )
 
@@ -164,8 +171,8 @@ def _section_changes(old: Policy, new: Policy) -> Iterator[Change]:
             )
 
 
-def _optional_text(value: BaseModel | None) -> JSON:
-    return None if value is None else _dump(value)
+def _optional_text(value: Text | None) -> JSON:
+    return None if value is None else cast(JSON, value.as_dict())
 
 
 def _activities_file_fields(policy: Policy) -> dict[str, JSON]:

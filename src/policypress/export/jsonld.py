@@ -37,7 +37,7 @@ __all__ = ["CONTEXT", "DATA_CATEGORY_TERMS", "LEGAL_BASIS_TERMS", "TRANSFER_TERM
 def _lang_values(value: Text | None) -> list[dict[str, str]] | None:
     if value is None:
         return None
-    return [{"@value": value.get(lang), "@language": lang.value} for lang in Lang]
+    return [{"@value": written, "@language": lang.value} for lang, written in value.items()]
 
 
 def _ref(iri: str) -> dict[str, str]:
@@ -87,7 +87,7 @@ def export_jsonld(
     page of ``version`` under ``site_url``. Neither given is a usage error, not relative ids.
     """
     if not base_url and site_url:
-        base_url = site_urls(site_url, Lang.EN)("", version)
+        base_url = site_urls(site_url, policy.languages[0])("", version)
     for name, value in (("base URL", base_url), ("site_url", site_url)):
         if value and not _absolute(value):
             raise UsageError(f"the {name} must be an absolute http(s) URL, such as https://example.org/privacy/ (got {value!r})")
@@ -210,7 +210,7 @@ def policy_jsonld(
                     "@id": term,
                     "@type": "dpv:DataTransferLegalBasis",
                     "skos:broader": _ref(TRANSFER_BROADER[transfer.mechanism]),
-                    "skos:prefLabel": _lang_values(transfer.mechanism.labels()[transfer.mechanism.value]),
+                    "skos:prefLabel": _lang_values(transfer.mechanism.label_text(policy.languages)),
                 }
 
     activities: list[dict[str, Any]] = []
@@ -240,7 +240,7 @@ def policy_jsonld(
                         "skos:broader": _ref(DATA_CATEGORY_BROADER[category])
                         if category in DATA_CATEGORY_BROADER
                         else None,
-                        "skos:prefLabel": _lang_values(category.labels()[category.value]),
+                        "skos:prefLabel": _lang_values(category.label_text(policy.languages)),
                     }
                 )
         retention = activity.retention
@@ -286,7 +286,7 @@ def policy_jsonld(
                 "@id": term,
                 "@type": "dpv:Technology",
                 "skos:broader": _ref(STORAGE_TYPE_BROADER[cookie.type]),
-                "skos:prefLabel": _lang_values(cookie.type.labels()[cookie.type.value]),
+                "skos:prefLabel": _lang_values(cookie.type.label_text(policy.languages)),
             }
         cookies.append(
             _prune(
@@ -311,7 +311,7 @@ def policy_jsonld(
                 "@id": node_id("right", str(right)),
                 "@type": ["dpv:DataSubjectRight", RIGHT_TERMS[Right(right)]],
                 "dct:identifier": str(right),
-                "skos:prefLabel": _lang_values(Right(right).labels()[str(right)]),
+                "skos:prefLabel": _lang_values(Right(right).label_text(policy.languages)),
                 "dct:description": _lang_values(statement.description),
             }
         )

@@ -27,7 +27,7 @@ FORMAT_VERSION = 1
 
 
 def _text(value: Text | None) -> dict[str, str] | None:
-    return None if value is None else {lang.value: value.get(lang) for lang in Lang}
+    return None if value is None else value.as_dict()
 
 
 def _retention(retention: Retention | None) -> dict[str, Any] | None:
@@ -134,7 +134,7 @@ def policy_json(policy: Policy, *, version: str, effective: str | None) -> dict[
         if authority is None
         else {"name": _text(authority.name), "website": authority.website},
         "labels": {
-            group: {member.value: _text(member.labels()[member.value]) for member in vocabulary}
+            group: {member.value: _text(member.label_text(policy.languages)) for member in vocabulary}
             for group, vocabulary in _LABELLED.items()
         },
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import Lang
+from ..i18n import TAG_PATTERN
 from ..vocabulary import (
     CookieCategory,
     DataCategory,
@@ -174,7 +174,11 @@ POLICY_JSON_SCHEMA: dict[str, Any] = {
     "$defs": {
         "text": {
             "description": "A text in every language of the policy.",
-            **_closed({lang.value: {"type": "string", "minLength": 1} for lang in Lang}),
+            # Keyed by the policy's languages (BCP 47 tags): whichever they are.
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": TAG_PATTERN},
+            "additionalProperties": {"type": "string", "minLength": 1},
         },
         "country": {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"},
         "duration": {

@@ -119,8 +119,8 @@ def check_recipients(ctx: LintContext) -> None:
 def check_recipient_specificity(ctx: LintContext) -> None:
     for recipient_id, recipient in ctx.policy.recipients.items():
         vague = next(
-            (recipient.name.get(lang) for lang in phrases.VAGUE_RECIPIENT
-             if phrases.VAGUE_RECIPIENT[lang].match(recipient.name.get(lang).strip())),
+            (name for lang, name in recipient.name.items()
+             if lang in phrases.VAGUE_RECIPIENT and phrases.VAGUE_RECIPIENT[lang].match(name.strip())),
             None,
         )
         if vague is not None:

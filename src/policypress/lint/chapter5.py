@@ -49,7 +49,7 @@ def check_safeguard_copy(ctx: LintContext) -> None:
         assert recipient.transfer is not None
         reference = recipient.transfer.reference
         if reference is not None and (
-            "https://" in reference.get("en") or phrases.found(phrases.SAFEGUARD_COPY, reference)
+            any("https://" in written for _, written in reference.items()) or phrases.found(phrases.SAFEGUARD_COPY, reference)
         ):
             continue
         ctx.report(

@@ -62,7 +62,7 @@ def all_languages(value: Text | None) -> str:
     """Every language of a text in one string, for keyword tests that must work in either language."""
     if value is None:
         return ""
-    return " ".join(value.get(lang) for lang in Lang)
+    return " ".join(written for _, written in value.items())
 
 
 def prose(policy: Policy) -> Iterator[tuple[PathKey, Text]]:

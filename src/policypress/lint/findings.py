@@ -2,61 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from enum import StrEnum
+from typing import ClassVar
+
+from ..findings import Finding as BaseFinding
+from ..findings import Location, Report, RuleInfo, Severity, Suite
+from ..findings.model import artifact_uri
+
+__all__ = ["NEEDS_INPUT", "Finding", "LintReport", "Location", "Rule", "Severity", "lint_summary"]
 
 NEEDS_INPUT = "needs input from the data owner"
 
 
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """Higher is more serious; thresholds compare ranks."""
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
-
-    @property
-    def sarif_level(self) -> str:
-        # SARIF has no "info" level; "note" is its equivalent.
-        return {"error": "error", "warning": "warning", "info": "note"}[self.value]
+# The lint's rule is the core's description: the catalogue (rules.py) builds them positionally.
+Rule = RuleInfo
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One requirement, with the source it comes from. Its id never changes once published.
-
-    ``article`` is the short citation shown beside each finding; ``source`` the full one a reviewer
-    can look up (article and paragraph, guideline and paragraph, or national law with its SFS number);
-    ``satisfied_by`` says in one sentence what data passes the rule (the README's table is built from it).
-    """
-
-    id: str
-    article: str
-    title: str
-    description: str
-    severity: Severity
-    source: str
-    satisfied_by: str
-    help_uri: str
-
-
-@dataclass(frozen=True, order=True)
-class Location:
-    file: str  # as the user would type it (relative to the working directory when inside it)
-    line: int  # 1-based
-    column: int  # 1-based
-    path: str  # the place in the data, such as activities.newsletter.legal_basis
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True)
-class Finding:
+class Finding(BaseFinding):
     rule: Rule
     severity: Severity
     location: Location
@@ -69,7 +32,22 @@ class Finding:
         return self.rule.id
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.location.file, self.location.line, self.location.column, self.rule.id, self.message)
+        where = self.location
+        return (where.file or "", where.line or 0, where.column or 0, self.rule.id, self.message)
+
+    @property
+    def place(self) -> str:
+        return f"{self.location}  {self.location.path}"
+
+    def identity(self) -> tuple[object, ...]:
+        # Keyed on the file and the data path, not the line: an edit above a finding must not make it "new".
+        return (artifact_uri(self.location.file or ""), self.location.path)
+
+    def sarif_message(self) -> str:
+        return f"{self.location.path}: {self.message}. Fix: {self.fix}."
+
+    def sarif_properties(self) -> dict[str, object]:
+        return {"article": self.rule.article, "needsInput": self.needs_input}
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}: {self.location.path}: {self.message} [{self.rule.id}, {self.rule.article}]"
@@ -92,15 +70,21 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class LintReport:
+class LintReport(Report):
+    tool: ClassVar[str] = "lint"
     findings: tuple[Finding, ...]
     policy_label: str  # "draft" or "release 1.0"
     data_dir: str = ""
 
-    @property
-    def counts(self) -> dict[Severity, int]:
-        found = Counter(finding.severity for finding in self.findings)
-        return {severity: found.get(severity, 0) for severity in Severity}
+    def rules(self) -> list[RuleInfo]:
+        from .rules import RULES  # the catalogue imports this module for Rule
+
+        return list(RULES)
+
+    def junit_suites(self) -> list[Suite]:
+        name = f"policypress lint {self.policy_label}"
+        return [Suite(name, "policypress.lint", list(self.findings), f"{self.policy_label}: no findings",
+                      {"policy": self.policy_label, "data_dir": self.data_dir})]
 
     @property
     def needs_input_count(self) -> int:

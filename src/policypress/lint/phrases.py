@@ -24,8 +24,8 @@ def found(patterns: Phrases, value: Text | None) -> str | None:
     """The first phrase of ``value`` that matches, in any language, quoted as written; else None."""
     if value is None:
         return None
-    for lang in Lang:
-        match = patterns[lang].search(value.get(lang))
+    for lang, written in value.items():
+        match = patterns[lang].search(written) if lang in patterns else None
         if match:
             return match.group(0)
     return None
@@ -33,7 +33,8 @@ def found(patterns: Phrases, value: Text | None) -> str | None:
 
 def missing_in(patterns: Phrases, value: Text) -> list[Lang]:
     """The languages of ``value`` in which no phrase matches (each reader must be told, not just one)."""
-    return [lang for lang in Lang if not patterns[lang].search(value.get(lang))]
+    # Phrases exist for English and Swedish only: other languages are not judged.
+    return [lang for lang, written in value.items() if lang in patterns and not patterns[lang].search(written)]
 
 
 # Art. 13(2)(a), WP260 Annex "Storage period": retention that gives the reader no period to work out.

@@ -1,18 +1,16 @@
-"""The lint report as text (for a terminal), JSON (for tools) and SARIF 2.1.0 (for GitHub code scanning)."""
+"""The lint report as text (for a terminal) and JSON (for tools) in the lint's own shape; JUnit XML
+and SARIF 2.1.0 (for GitHub code scanning) through ``findings.render``, as for every checker."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path, PurePosixPath
-
-from .. import __version__
 from ..escape import terminal
-from .findings import Finding, LintReport, Rule, Severity, lint_summary
+from ..findings import render as core
+from ..findings.render import SARIF_SCHEMA, SARIF_VERSION, artifact_uri
+from .findings import LintReport, Severity, lint_summary
 from .rules import RULES
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_VERSION = "2.1.0"
+__all__ = ["FORMATS", "SARIF_SCHEMA", "SARIF_VERSION", "artifact_uri", "render", "render_json", "render_junit",
+           "render_sarif", "render_text"]
 
 
 def render_text(report: LintReport) -> str:
@@ -39,9 +37,9 @@ def render_text(report: LintReport) -> str:
     return "\n".join(terminal(line) for line in lines) + "\n"
 
 
-def render_json(report: LintReport) -> str:
+def json_document(report: LintReport) -> dict[str, object]:
     counts = report.counts
-    document = {
+    return {
         "policy": report.policy_label,
         "data_dir": report.data_dir,
         "counts": {severity.value: counts[severity] for severity in Severity},
@@ -49,83 +47,30 @@ def render_json(report: LintReport) -> str:
         "summary": lint_summary(report),
         "findings": [finding.as_dict() for finding in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def artifact_uri(file: str) -> str:
-    """A repository-relative URI (what code scanning matches to files), or a file: URI outside the tree."""
-    path = Path(file)
-    if not path.is_absolute() and ".." not in path.parts:
-        return PurePosixPath(*path.parts).as_posix()
-    return path.resolve().as_uri()
+def render_json(report: LintReport) -> str:
+    return core.render_json(json_document(report))
 
 
-def _sarif_rule(rule: Rule) -> dict[str, object]:
-    return {
-        "id": rule.id,
-        "name": "".join(part.capitalize() for part in rule.id.replace("-", " ").split()),
-        "shortDescription": {"text": f"{rule.article}: {rule.title}"},
-        "fullDescription": {"text": rule.description},
-        "help": {"text": f"{rule.description} Source: {rule.source}. Satisfied by: {rule.satisfied_by}."},
-        "helpUri": rule.help_uri,
-        "defaultConfiguration": {"level": rule.severity.sarif_level},
-        "properties": {"article": rule.article, "source": rule.source, "tags": ["privacy", "gdpr"]},
-    }
+def render_junit(report: LintReport) -> str:
+    return core.render_junit(report)
 
 
-def _fingerprint(finding: Finding) -> str:
-    # Keyed on the data path, not the line: an edit above a finding must not make it "new".
-    key = f"{finding.rule.id}\0{artifact_uri(finding.location.file)}\0{finding.location.path}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def _sarif_result(finding: Finding, rule_index: dict[str, int]) -> dict[str, object]:
-    return {
-        "ruleId": finding.rule.id,
-        "ruleIndex": rule_index[finding.rule.id],
-        "level": finding.severity.sarif_level,
-        "message": {"text": f"{finding.location.path}: {finding.message}. Fix: {finding.fix}."},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(finding.location.file)},
-                    "region": {
-                        "startLine": max(finding.location.line, 1),
-                        "startColumn": max(finding.location.column, 1),
-                    },
-                },
-                "logicalLocations": [{"fullyQualifiedName": finding.location.path}],
-            }
-        ],
-        "partialFingerprints": {"policypressFinding/v1": _fingerprint(finding)},
-        "properties": {"article": finding.rule.article, "needsInput": finding.needs_input},
-    }
+def _automation(report: LintReport) -> str:
+    # One run per version linted: code scanning keeps the draft's and a release's results apart.
+    return "-".join(report.policy_label.split())
 
 
 def render_sarif(report: LintReport) -> str:
-    rule_index = {rule.id: i for i, rule in enumerate(RULES)}
-    document = {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "policypress",
-                        "version": __version__,
-                        "rules": [_sarif_rule(rule) for rule in RULES],
-                    }
-                },
-                "automationDetails": {"id": "policypress-lint/" + "-".join(report.policy_label.split()) + "/"},
-                "results": [_sarif_result(finding, rule_index) for finding in report.findings],
-            }
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return core.render_sarif(report, automation=_automation(report))
 
 
-FORMATS = {"text": render_text, "json": render_json, "sarif": render_sarif}
+FORMATS = core.FORMATS
 
 
 def render(report: LintReport, fmt: str) -> str:
-    return FORMATS[fmt](report)
+    return core.render(
+        report, fmt, lambda: render_text(report), lambda: json_document(report),
+        automation=_automation(report),
+    )

@@ -5,7 +5,8 @@ In mkdocs.yml::
     plugins:
       - policypress:
           data_dir: policy_data
-          languages: [en, sv]        # default: every language of the data
+          languages: [en, sv]        # default: every language of the data (policy.yaml languages)
+          locales_dir: locales       # the project's own locale files (fr.yaml ...); default: ours only
           nav: {section: Privacy}    # default: our pages go to the top level of the navigation
           consent: {merge: true, texts: site}   # texts: policy uses the policy's, per language
           scan: {enabled: true, strict: false, pages: []}
@@ -19,7 +20,6 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from policypress.build import CONSENT_TEXTS, FAIL_ON
-from policypress.i18n import Lang
 
 
 class NavConfig(base.Config):
@@ -46,7 +46,11 @@ class LintConfig(base.Config):
 
 class PolicyPressConfig(base.Config):
     data_dir = c.Type(str, default="policy_data")
-    languages = c.ListOfItems(c.Choice(tuple(lang.value for lang in Lang)), default=[])
+    # BCP 47 tags, a subset of the policy's languages (checked once the data is loaded).
+    languages = c.ListOfItems(c.Type(str), default=[])
+    # A folder (relative to mkdocs.yml) of <language>.yaml locale files beside ours: a language we do
+    # not ship, or our wording changed key by key (see policypress.locales).
+    locales_dir = c.Optional(c.Type(str))
     nav = c.SubConfig(NavConfig)
     consent = c.SubConfig(ConsentConfig)
     scan = c.SubConfig(ScanConfig)

@@ -10,8 +10,6 @@ from mkdocs.structure.pages import Page
 from policypress import site
 from policypress.i18n import Lang
 
-LANGUAGE_FOLDERS = {lang.value for lang in Lang}
-
 
 def is_language_site(src_uris: Sequence[str], languages: Sequence[Lang]) -> bool:
     """Whether the site is laid out as one folder per policy language (``en/``, ``sv/``; an init
@@ -73,7 +71,7 @@ def _all_pages(items: Sequence[object]) -> Iterator[Page]:
             yield from pages_of(item)
 
 
-def language_navs(nav: Navigation) -> dict[Lang, Navigation]:
+def language_navs(nav: Navigation, languages: Sequence[Lang]) -> dict[Lang, Navigation]:
     """For each top-level section whose pages all live in one language folder (``en/``, ``sv/``):
     one flat menu of that language (home, policy, archive, ...), and previous/next links
     that stay within it. Sections mixing languages are left as the site wrote them."""
@@ -83,10 +81,10 @@ def language_navs(nav: Navigation) -> dict[Lang, Navigation]:
             continue
         pages = list(pages_of(item))
         folders = {page.file.src_uri.split("/")[0] for page in pages}
-        if len(folders) != 1 or not folders <= LANGUAGE_FOLDERS:
+        if len(folders) != 1 or not folders <= {lang.value for lang in languages}:
             continue
         for previous, following in zip(pages, pages[1:]):
             previous.next_page, following.previous_page = following, previous
         pages[0].previous_page, pages[-1].next_page = None, None
-        navs[site.page_language(pages[0].file.src_uri)] = Navigation(pages, pages)
+        navs[site.page_language(pages[0].file.src_uri, languages)] = Navigation(pages, pages)
     return navs

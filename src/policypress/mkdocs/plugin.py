@@ -42,12 +42,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import _TocToken, get_toc
 from mkdocs.utils import normalize_url
 from mkdocs.utils.templates import TemplateContext
+from watchdog.observers.polling import PollingObserver
 
-from policypress import build, site
-from policypress.buildcache import theme_bytecode_dir
+from policypress import build, locales, site
+from policypress.buildcache import cache_dir_for, theme_bytecode_dir
 from policypress.errors import PolicyPressError
 from policypress.feed import feed_path
-from policypress.i18n import DEFAULT_LANG, Lang
+from policypress.i18n import Lang
 from policypress.pages import SiteBuild, page_date
 from policypress.ui import theme_texts, ui
 from policypress.versions import Release
@@ -60,6 +61,8 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 # Static files of THEME_DIR, which MkDocs copies (and serves) like any theme asset.
 STYLESHEETS = ("policypress/policypress.css", "policypress/print.css")
 log = logging.getLogger("mkdocs.plugins.policypress")
+# How often `mkdocs serve` looks for a saved change (MkDocs' own: 0.5 s).
+POLL_SECONDS = 0.1
 
 
 class _Stopped(Abort):
@@ -113,11 +116,9 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def options(self, config: MkDocsConfig) -> build.Options:
         base = Path(config.config_file_path or ".").parent
-        chosen = self.config.languages
         return build.Options(
             data_dir=base / self.config.data_dir,
             preview=build.is_preview(self.config.preview, os.environ),
-            languages=tuple(lang for lang in Lang if not chosen or lang.value in chosen),
             lint_fail_on=self.config.lint.fail_on,
             scan_enabled=self.config.scan.enabled,
             scan_strict=self.config.scan.strict,
@@ -131,9 +132,14 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._state = None  # every build starts afresh (mkdocs serve rebuilds included)
         options = self.options(config)
+        base = Path(config.config_file_path or ".").parent
         try:
+            locales.use_project_dir(base / self.config.locales_dir if self.config.locales_dir else None)
             history, today, current = build.load_edition(options.data_dir, os.environ)
-            for line in build.lint_phase(history, current, preview=options.preview, fail_on=options.lint_fail_on):
+            options = replace(options, languages=build.site_languages(current, self.config.languages))
+            # While editing (serve, previews) the draft is linted too, as it is scanned.
+            editing = options.preview or options.scan_draft
+            for line in build.lint_phase(history, current, preview=editing, fail_on=options.lint_fail_on):
                 log.info(line)
             analytics = config.extra.get("analytics")
             if analytics is not None and not build.keep_analytics(analytics or {}, current):
@@ -144,13 +150,13 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             raise _stop(exc) from None
         plan = build.plan(
             history, today, preview=options.preview, languages=options.languages,
-            use_directory_urls=config.use_directory_urls,
+            use_directory_urls=config.use_directory_urls, cache_dir=cache_dir_for(options.data_dir),
         )
         options = replace(options, theme_storage=theme_storage(config.site_url, current.policy.controller.id))
         site_consent = config.extra.get("consent")
         # Material shows the banner when extra.consent is set; the text is chosen per page.
         config.extra["consent"] = build.consent_for(
-            current, DEFAULT_LANG, policy_url="", site_consent=site_consent, options=options
+            current, options.languages[0], policy_url="", site_consent=site_consent, options=options
         )
         log.info("policypress: %s", _consent_change(site_consent, config.extra["consent"], options))
         dirs = config.theme.dirs
@@ -167,7 +173,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         self._state = _BuildState(
             options, plan, current, site_consent, table,
             site_alternate=list(alternate) if isinstance(alternate, list) else None,
-            site_language=str(config.theme.get("language") or DEFAULT_LANG.value),
+            site_language=str(config.theme.get("language") or options.languages[0].value),
         )
         return config
 
@@ -181,6 +187,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         server.watch(str(self.state.options.data_dir))
+        _poll_promptly(server)
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -204,14 +211,14 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def _key(self, src_uri: str) -> str:
         generated = self.state.generated.get(src_uri)
-        return site.translation_key(src_uri, generated.key if generated else None)
+        return site.translation_key(src_uri, generated.key if generated else None, self.state.options.languages)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         state = self.state
         refs = [(site.PageRef(file.src_uri, file.url), self._key(file.src_uri)) for file in files.documentation_pages()]
-        state.translations = site.index_translations(refs)
+        state.translations = site.index_translations(refs, state.options.languages)
         if state.language_site:
-            state.navs = language_navs(nav)
+            state.navs = language_navs(nav, state.options.languages)
         else:
             # The site's navigation (written or automatic) stays the site's: ours join it, unsplit.
             ours = [file.page for file in files.documentation_pages() if self._in_nav(file.src_uri)]
@@ -243,7 +250,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         state = self.state
         generated = state.generated.get(page.file.src_uri)
         page_lang = self._page_language(page.file.src_uri)
-        lang = page_lang or _supported(state.site_language)
+        lang = page_lang or _supported(state.site_language, state.options.languages)
         if lang in state.navs:
             context["nav"] = state.navs[lang]
         # Pages are rendered one at a time, so the switcher and the hreflang links
@@ -262,6 +269,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             "feed_url": normalize_url(feed_path(lang), page),
             "feed_title": ui("feed.title", lang),
             "theme_texts": theme_texts(lang),  # our corrections of Material's texts (partials/language.html)
+            "x_default": self._x_default(page_lang, config.extra["alternate"]),
         }
         return context
 
@@ -283,16 +291,21 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         generated = self.state.generated.get(src_uri)
         if generated is not None:
             return generated.lang
-        folder = src_uri.split("/")[0]
-        return Lang(folder) if "/" in src_uri and folder in {lang.value for lang in self.state.options.languages} else None
+        return site.language_folder(src_uri, self.state.options.languages)
+
+    def _x_default(self, page_lang: Lang | None, alternates: list[dict[str, Any]] | None) -> str:
+        """hreflang x-default of a page in a policy language: its version in the policy's first language."""
+        languages = self.state.options.languages
+        if page_lang is None or len(languages) < 2:
+            return ""
+        return next((str(alt["link"]) for alt in alternates or () if alt.get("lang") == languages[0].value), "")
 
     def _alternates(self, src_uri: str, generated: bool) -> list[dict[str, Any]] | None:
         """The site's own switcher on its pages; on ours, our translations plus the site's other languages."""
         state = self.state
         ours: list[dict[str, Any]] = []
         if len(state.options.languages) > 1:
-            alternates = site.alternates(self._key(src_uri), state.translations)
-            ours = [asdict(alt) for alt in alternates if Lang(alt.lang) in state.options.languages]
+            ours = [asdict(alt) for alt in site.alternates(self._key(src_uri), state.translations, state.options.languages)]
         if state.site_alternate is None:
             return ours or None
         if not generated:
@@ -301,8 +314,30 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         return ours + [alt for alt in state.site_alternate if isinstance(alt, dict) and alt.get("lang") not in covered]
 
 
-def _supported(code: str) -> Lang:
-    return Lang(code) if code in {lang.value for lang in Lang} else DEFAULT_LANG
+def _poll_promptly(server: LiveReloadServer) -> None:
+    """MkDocs looks for changes every 0.5 s and then waits 0.1 s for more: a save waits 0.35 s on
+    average before its rebuild starts, most of the 0.5 s a data change may take to show. Polling
+    every POLL_SECONDS (a stat of each watched file: data, docs, config) cuts that to tens of ms,
+    with no system limit to run into (as inotify watches would). The watched paths are moved over
+    with MkDocs' own watch()/unwatch(); a server of another shape keeps its observer."""
+    watched = getattr(server, "_watched_paths", None)  # MkDocs' record of watch() calls; no public one
+    if not isinstance(watched, dict) or not isinstance(server.observer, PollingObserver) or server.observer.is_alive():
+        return
+    paths = dict(watched)
+    for path, count in paths.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = PollingObserver(timeout=POLL_SECONDS)
+    for path, count in paths.items():
+        for _ in range(count):
+            server.watch(path)
+    # A save seen in one poll and finished in the next is still one rebuild.
+    server.build_delay = POLL_SECONDS
+
+
+def _supported(code: str, languages: tuple[Lang, ...]) -> Lang:
+    """The site's theme language if the policy has it, else the policy's first language."""
+    return next((lang for lang in languages if lang.value == code), languages[0])
 
 
 def _consent_change(site_consent: Any, merged: dict[str, Any], options: build.Options) -> str:

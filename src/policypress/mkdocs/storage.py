@@ -3,34 +3,21 @@
 Material keeps its state under keys prefixed with the site's scope, the path of
 ``site_url`` (``/`` without one): ``/.__consent``, ``/docs/.__palette``. Type and
 lifetime come from the tracker signatures (``trackers/data/vendors.yaml``, vendor
-``material``), so there is one list of these keys; the purposes, in both languages, are ours.
+``material``), so there is one list of these keys; the purposes, in every language, are ours.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from policypress.i18n import Text
+from policypress.locales import locale_text
 from policypress.model import CookieDeclaration
 from policypress.trackers.signatures import Signatures, load_signatures
 
 VENDOR = "material"
-PURPOSES = {
-    "__consent": Text(
-        en="Remembers your answer to the cookie banner of this website, per category.",
-        sv="Kommer ihåg ditt svar i cookie-rutan på denna webbplats, för varje kategori.",
-    ),
-    "__palette": Text(en="Remembers the colour scheme shown (light or dark).",
-                      sv="Kommer ihåg vilket färgschema som visas (ljust eller mörkt)."),
-    "__tabs": Text(en="Remembers the content tabs you chose last.",
-                   sv="Kommer ihåg vilka innehållsflikar du valde senast."),
-    "__announce": Text(en="Remembers that you closed the announcement bar.",
-                       sv="Kommer ihåg att du stängde meddelandefältet."),
-    "__outdated": Text(en="Whether the documentation version shown is outdated, for the warning banner.",
-                       sv="Om den visade versionen av dokumentationen är inaktuell, för varningsfältet."),
-    "__source": Text(en="A copy of the repository's public facts (stars, forks, version) from the code host.",
-                     sv="En kopia av kodförrådets offentliga uppgifter (stjärnor, forkar, version) från kodvärden."),
-}
+# The purposes, in every language, are ours: storage.material.<key> in locales/<lang>.yaml.
+# Looked up when a build declares them, so that a project's own locale (locales_dir) is included.
+PURPOSE_KEYS = ("__consent", "__palette", "__tabs", "__announce", "__outdated", "__source")
 
 
 def scope(site_url: str | None) -> str:
@@ -46,11 +33,11 @@ def theme_storage(site_url: str | None, provider: str, signatures: Signatures | 
     declarations: dict[str, CookieDeclaration] = {}
     for entry in vendor.storage:
         suffix = entry.name.rsplit(".", 1)[-1]
-        purpose = PURPOSES.get(suffix)
+        purpose = locale_text(f"storage.material.{suffix}") if suffix in PURPOSE_KEYS else None
         if purpose is None:
             continue  # a key added to the signatures without our texts yet: left to the data
         declarations[f"{prefix}.{suffix}"] = CookieDeclaration.model_validate({
             "provider": provider, "party": entry.party.value, "type": entry.type.value, "category": "necessary",
-            "duration": entry.duration or "persistent", "purpose": purpose.model_dump(), "consent_required": False,
+            "duration": entry.duration or "persistent", "purpose": purpose.as_dict(), "consent_required": False,
         })
     return declarations

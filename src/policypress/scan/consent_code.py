@@ -42,8 +42,8 @@ from .consent_apis import (
     NEGATED_AFTER,
     NOT_FUNCTIONS,
     ONETRUST_GROUPS,
-    REGEX_AFTER,
 )
+from .javascript import BRACKETS, mask
 
 
 @dataclass(frozen=True)
@@ -62,52 +62,6 @@ class _Guard:
 MAX_DEPTH = 4
 
 
-def mask(text: str) -> str:
-    """``text`` with the insides of strings, comments and regex literals blanked, brackets kept."""
-    out = list(text)
-    i, n, last = 0, len(text), ""
-
-    def blank(start: int, end: int) -> None:
-        for k in range(start, min(end, n)):
-            if out[k] != "\n":
-                out[k] = " "
-
-    while i < n:
-        c = text[i]
-        nxt = text[i + 1] if i + 1 < n else ""
-        if c == "/" and nxt == "/":
-            end = text.find("\n", i)
-            end = n if end == -1 else end
-            blank(i, end)
-            i = end
-        elif c == "/" and nxt == "*":
-            end = text.find("*/", i + 2)
-            end = n if end == -1 else end + 2
-            blank(i, end)
-            i = end
-        elif c in "'\"`" or (c == "/" and (last == "" or last in REGEX_AFTER)):
-            j, in_class = i + 1, False
-            while j < n:
-                ch = text[j]
-                if ch == "\\":
-                    j += 2
-                    continue
-                if ch == "\n" and c != "`":
-                    break
-                if c == "/" and ch in "[]":
-                    in_class = ch == "["
-                elif ch == c and not in_class:
-                    break
-                j += 1
-            blank(i + 1, j)
-            last, i = c, j + 1
-        else:
-            if not c.isspace():
-                last = c
-            i += 1
-    return "".join(out)
-
-
 class Code:
     """One script's text, with its bracket structure."""
 
@@ -117,10 +71,11 @@ class Code:
         self.close_of: dict[int, int] = {}
         self.open_of: dict[int, int] = {}
         stack: list[int] = []
-        for i, ch in enumerate(self.masked):
+        for found in BRACKETS.finditer(self.masked):
+            i, ch = found.start(), found.group()
             if ch in "({[":
                 stack.append(i)
-            elif ch in ")}]" and stack:
+            elif stack:
                 start = stack.pop()
                 self.close_of[start], self.open_of[i] = i, start
         for start in stack:  # a script cut off: its open brackets run to the end

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
+from ..findings import Finding as BaseFinding
+from ..findings import MAX_OTHER_PAGES, Location, Report, RuleInfo, Severity, Suite, rule_infos
 
-# A finding on a template repeats on every page; a few of them are enough to find it.
-MAX_OTHER_PAGES = 20
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+__all__ = ["MAX_OTHER_PAGES", "Finding", "Rule", "ScanReport", "Severity", "report_order"]
 
 
 class Rule(StrEnum):
@@ -31,8 +28,29 @@ class Rule(StrEnum):
     SKIPPED_FILE = "skipped-file"  # a page or file not read: not a regular file, outside the folder, too big
 
 
+# What each rule checks, for SARIF's rule list (a member without an entry is titled by its id).
+RULE_INFO: dict[Rule, RuleInfo] = {
+    rule: RuleInfo(id=rule.value, title=title, severity=severity)
+    for rule, title, severity in [
+        (Rule.UNDECLARED, "Observed on the site, but not declared in cookies.yaml (or recipients.yaml)", Severity.ERROR),
+        (Rule.WRONG_CATEGORY, "Declared with a category other than the vendor's", Severity.ERROR),
+        (Rule.WRONG_TYPE, "Declared as one storage type, but stored as another", Severity.ERROR),
+        (Rule.BEFORE_CONSENT, "A vendor that needs consent loads before the visitor gives it", Severity.ERROR),
+        (Rule.CONSENT_MODE_DEFAULT_DENIED, "A Google tag runs at once, its cookies held by Consent Mode",
+         Severity.WARNING),
+        (Rule.GATING_UNDECIDED, "Held by code or a remote list the static scan cannot read", Severity.WARNING),
+        (Rule.LOADS_BEFORE_MANAGER, "Sends the IP address before the consent manager can hold it", Severity.WARNING),
+        (Rule.IP_TRANSFER_BEFORE_CONSENT, "A font host or CDN not named in recipients.yaml receives the IP address",
+         Severity.WARNING),
+        (Rule.DECLARED_NOT_OBSERVED, "Declared in cookies.yaml, but nothing in the pages sets it", Severity.WARNING),
+        (Rule.UNKNOWN_THIRD_PARTY, "Loaded from another party's host that no signature knows", Severity.WARNING),
+        (Rule.SKIPPED_FILE, "A page or file not read", Severity.WARNING),
+    ]
+}
+
+
 @dataclass(frozen=True)
-class Finding:
+class Finding(BaseFinding):
     rule: Rule
     severity: Severity
     message: str
@@ -51,17 +69,26 @@ class Finding:
     other_pages: tuple[str, ...] = ()  # some of the others (at most MAX_OTHER_PAGES), for the report
 
     @property
-    def location(self) -> str:
-        if self.page is None:
-            return self.folder or ""
-        where = f"{self.folder}/{self.page}" if self.folder and self.folder != "." else self.page
-        return f"{where}:{self.line}" if self.line else where
+    def rule_id(self) -> str:
+        return self.rule.value
 
-    def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["rule"] = self.rule.value
-        data["severity"] = self.severity.value
-        return data
+    @property
+    def location(self) -> Location:
+        if self.page is None:
+            return Location(file=self.folder or None)
+        where = f"{self.folder}/{self.page}" if self.folder and self.folder != "." else self.page
+        return Location(file=where, line=self.line)
+
+    @property
+    def subject(self) -> str:
+        return " ".join(part for part in (self.vendor_name, f"'{self.key}'" if self.key else None) if part)
+
+    @property
+    def excerpt(self) -> str | None:
+        return self.element
+
+    def identity(self) -> tuple[object, ...]:
+        return (self.folder, self.page, self.vendor, self.storage_type, self.key)
 
 
 _RULE_ORDER = {rule: i for i, rule in enumerate(Rule)}
@@ -81,7 +108,8 @@ def report_order(finding: Finding) -> tuple[object, ...]:
 
 
 @dataclass
-class ScanReport:
+class ScanReport(Report):
+    tool: ClassVar[str] = "scan"
     findings: list[Finding]
     pages_scanned: int
     folders: list[str]
@@ -89,21 +117,13 @@ class ScanReport:
     # Pages on which each vendor was seen, by vendor id: what the site really uses.
     vendors_seen: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+    def rules(self) -> list[RuleInfo]:
+        return rule_infos(Rule, RULE_INFO)
 
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
+    def junit_suites(self) -> list[Suite]:
+        properties = {"pages_scanned": str(self.pages_scanned), "folders": ", ".join(self.folders)}
+        passing = f"{self.pages_scanned} pages match the declarations"
+        return [Suite("policypress scan", "policypress.scan", list(self.findings), passing, properties)]
 
     def as_dict(self) -> dict[str, object]:
         return {

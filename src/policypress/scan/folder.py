@@ -21,8 +21,10 @@ from .consent_code import CodeGate, Code, judge
 from .gating import Gate, from_code
 from .javascript import css_urls, line_at, storage_writes
 from ..trackers.matching import CompiledDetector, Matchers, parse_url
-from .page import LocalFile, parse_page, snippet, vendor_offsets
-from .reading import MAX_PAGE_BYTES, SkippedFile, TooLarge, decode_html, decode_text, read_bytes
+from .memo import vendor_offsets
+from .page import LocalFile, snippet
+from .pool import scan_pages
+from .reading import SkippedFile, TooLarge, decode_text, read_bytes
 from ..trackers.signatures import UrlKind
 
 PAGE_SUFFIXES = (".html", ".htm")
@@ -170,22 +172,21 @@ def scan_folder(
     matchers: Matchers,
     into: Observations,
     on_page: Callable[[], None] | None = None,
+    jobs: int = 1,
 ) -> None:
+    """Scan ``pages`` (files of ``folder``) into ``into``; ``jobs`` processes read and parse them
+    (pool.py), this one folds the results in page order and reads the site's own files once."""
     files = _SiteFiles(folder, matchers)
     root = folder.resolve()
     # A script's writes are reported once, at the file, whichever pages load it.
     reported_scripts: set[str] = set()
     into.folders.append(display)
-    for path in pages:
-        page = path.relative_to(folder).as_posix()
-        try:
-            html = decode_html(read_bytes(path, root, MAX_PAGE_BYTES))
-        except SkippedFile as exc:
-            into.skipped.append(SkippedSighting(Place(display, page, None, None), str(exc)))
+    for page, found in scan_pages(matchers, root, [path.relative_to(folder).as_posix() for path in pages], jobs):
+        if isinstance(found, str):
+            into.skipped.append(SkippedSighting(Place(display, page, None, None), found))
             if on_page is not None:
                 on_page()
             continue
-        found = parse_page(matchers, page, html)
         into.pages_scanned += 1
         managers = {hit.compiled.vendor_id for hit in found.hits if hit.compiled.vendor.consent_manager}
         if found.material_consent:

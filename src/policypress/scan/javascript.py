@@ -3,6 +3,7 @@
 Only names written as string literals can be known without running the code; a name built
 at run time (``document.cookie = name + "=" + value``) is beyond a static scan and is left to
 the browser audit. The patterns are deliberately narrow so that every hit is a real write.
+``mask`` blanks a script's strings, comments and regex literals, for consent_code.py's reading.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..vocabulary import StorageType
+from .consent_apis import REGEX_AFTER
 
 _QUOTED = r"""(?P<q>["'`])(?P<name>[^"'`\s]+?)(?P=q)"""
 _STORAGE = r"(?P<store>localStorage|sessionStorage)"
@@ -74,3 +76,77 @@ def css_urls(text: str) -> list[tuple[str, int]]:
 
 def line_at(text: str, offset: int, first_line: int = 1) -> int:
     return first_line + text.count("\n", 0, offset)
+
+
+# Where mask() must look: the characters that may open a string, a comment or a regex literal.
+_OPENERS = re.compile(r"""[/'"`]""")
+# Inside each kind of literal, the characters that may end it (or escape the next one).
+_INSIDE = {"'": re.compile(r"[\\'\n]"), '"': re.compile(r'[\\"\n]'), "`": re.compile(r"[\\`]"),
+           "/": re.compile(r"[\\/\[\]\n]")}
+BRACKETS = re.compile(r"[(){}\[\]]")
+
+
+def _blank(piece: str) -> str:
+    return " " * len(piece) if "\n" not in piece else re.sub(r"[^\n]", " ", piece)
+
+
+def mask(text: str) -> str:
+    """``text`` with the insides of strings, comments and regex literals blanked, brackets kept.
+
+    The regexes jump from one character that matters to the next; between them, only the last
+    character that is not a space counts (after it, a ``/`` opens a regex literal or divides)."""
+    out: list[str] = []
+    i, n, last, kept = 0, len(text), "", 0  # text[kept:i] is still to be copied as it is
+
+    def blank(start: int, end: int) -> None:
+        nonlocal kept
+        end = min(end, n)
+        out.append(text[kept:start])
+        out.append(_blank(text[start:end]))
+        kept = end
+
+    while i < n:
+        found = _OPENERS.search(text, i)
+        if found is None:
+            break
+        at = found.start()
+        between = text[i:at].rstrip()
+        if between:
+            last = between[-1]
+        c = text[at]
+        nxt = text[at + 1] if at + 1 < n else ""
+        if c == "/" and nxt == "/":
+            end = text.find("\n", at)
+            end = n if end == -1 else end
+            blank(at, end)
+            i = end
+        elif c == "/" and nxt == "*":
+            end = text.find("*/", at + 2)
+            end = n if end == -1 else end + 2
+            blank(at, end)
+            i = end
+        elif c in "'\"`" or (c == "/" and (last == "" or last in REGEX_AFTER)):
+            j, in_class, inside = at + 1, False, _INSIDE[c]
+            while True:
+                stop = inside.search(text, j)
+                if stop is None:
+                    j = n
+                    break
+                j = stop.start()
+                ch = text[j]
+                if ch == "\\":
+                    j += 2
+                    continue
+                if ch == "\n":  # only the searches of ' " and / stop at a line end
+                    break
+                if c == "/" and ch in "[]":
+                    in_class = ch == "["
+                elif not in_class:  # the closing delimiter
+                    break
+                j += 1
+            blank(at + 1, j)
+            last, i = c, j + 1
+        else:
+            last, i = c, at + 1
+    out.append(text[kept:])
+    return "".join(out)

@@ -1,4 +1,4 @@
-"""One HTML page, read with the standard library's HTML parser: what it loads, and how.
+"""One HTML page, its elements as ``parse.py`` walks them: what it loads, and how.
 
 The parser reports every script, frame, image, link and form that matches a vendor's
 signature, with its line and whether it waits for consent; the site's own scripts and
@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from ..vocabulary import StorageType
-from .consent_apis import consent_commands
-from .consent_code import Code, judge
 from .gating import (
-    DEFERRED_URL_ATTRIBUTES,
     RUNS_AT_ONCE,
     ConsentMode,
     Gate,
@@ -24,15 +20,14 @@ from .gating import (
     auto_blocked,
     auto_blocker,
     before_manager,
-    embed_gate,
     from_code,
     inline_gate,
-    is_code,
     manager_loader,
-    script_gate,
 )
-from .javascript import css_urls, line_at, storage_writes
-from ..trackers.matching import CompiledDetector, Matchers, ParsedUrl, parse_url
+from .javascript import css_urls, line_at
+from .memo import Markup, memo_for
+from .parse import Element, elements
+from ..trackers.matching import CompiledDetector, Matchers, ParsedUrl
 from ..trackers.signatures import UrlKind
 from ..vocabulary import CookieCategory
 
@@ -98,26 +93,15 @@ class PageFindings:
     material_consent: bool = False
 
 
-class _OpenText:
-    """The text of an inline <script> or <style> while the parser delivers it."""
+class PageParser:
+    """The judgement of one page, fed its elements in document order, then closed."""
 
-    def __init__(self, attrs: dict[str, str], line: int, element: str) -> None:
-        self.attrs = attrs
-        self.line = line
-        self.element = element
-        self.chunks: list[str] = []
-
-
-class PageParser(HTMLParser):
     def __init__(self, matchers: Matchers, page: str) -> None:
-        super().__init__(convert_charrefs=True)
         self._matchers = matchers
+        self._memo = memo_for(matchers)
         self._page_dir = "/" + posixpath.dirname(page)
         self._marker_tags = matchers.marker_tags
         self._attribute_markers = matchers.elements_by_attribute
-        self._noscript = 0
-        self._script: _OpenText | None = None
-        self._style: _OpenText | None = None
         self._material_analytics = MaterialAnalytics()
         self._pending_material: list[Hit] = []
         self._consent_mode = ConsentMode()
@@ -125,36 +109,14 @@ class PageParser(HTMLParser):
         self._manager: tuple[str, int] | None = None  # the first consent manager's script
         self.found = PageFindings()
 
-    # --- the parser's callbacks -------------------------------------------------------------
-
-    def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
-        if tag in _WATCHED:
-            attrs = {name: value or "" for name, value in attr_list}
-            _WATCHED[tag](self, attrs)
-        elif tag in self._marker_tags or any(name in self._attribute_markers for name, _ in attr_list):
-            self._markers(tag, {name: value or "" for name, value in attr_list})
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._script is not None:
-            self._close_script(self._script)
-            self._script = None
-        elif tag == "style" and self._style is not None:
-            self._close_style(self._style)
-            self._style = None
-        elif tag == "noscript" and self._noscript:
-            self._noscript -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._script is not None:
-            self._script.chunks.append(data)
-        elif self._style is not None:
-            self._style.chunks.append(data)
+    def feed(self, element: Element) -> None:
+        handler = _WATCHED.get(element.tag)
+        if handler is not None:
+            handler(self, element)
+        elif element.tag in self._marker_tags or any(name in self._attribute_markers for name in element.attrs):
+            self._markers(element)
 
     def close(self) -> None:
-        super().close()
-        if self._script is not None:  # a page cut off inside a script
-            self._close_script(self._script)
-            self._script = None
         gate = self._material_analytics.gate()
         for hit in self._pending_material:
             self.found.hits.append(Hit(hit.compiled, hit.line, hit.element, gate, hit.via))
@@ -182,28 +144,18 @@ class PageParser(HTMLParser):
 
     # --- elements ---------------------------------------------------------------------------
 
-    def _where(self) -> tuple[int, str]:
-        return self.getpos()[0], snippet(self.get_starttag_text() or "")
-
-    def _markers(self, tag: str, attrs: dict[str, str]) -> None:
-        if attrs.get("data-md-component") == "consent":
+    def _markers(self, el: Element, markup: Markup | None = None) -> None:
+        if el.attrs.get("data-md-component") == "consent":
             self.found.material_consent = True
-        matched = self._matchers.match_element(tag, attrs)
+        matched = (markup or self._memo.markup(el.tag, el.attrs, el.noscript)).markers
         if matched:
-            line, element = self._where()
+            line, element = _where(el)
             for compiled in matched:
                 self.found.hits.append(Hit(compiled, line, element, RUNS_AT_ONCE))
 
-    def _url_of(self, attrs: dict[str, str], primary: str) -> tuple[str, str] | None:
-        for name in (primary, *DEFERRED_URL_ATTRIBUTES):
-            value = attrs.get(name)
-            if value and value.strip() and value.strip() != "about:blank":
-                return name, value
-        return None
-
     def _remote(self, kind: UrlKind, url: ParsedUrl, gate: Gate, line: int, element: str) -> bool:
         """Record the vendors ``url`` reveals; False when it revealed none."""
-        matched = self._matchers.match_url(kind, url)
+        matched = self._memo.match_url(kind, url)
         for compiled in matched:
             if compiled.vendor.consent_manager is not None and kind is UrlKind.SCRIPT:
                 self._note_manager(compiled.vendor.consent_manager.value, line)
@@ -211,20 +163,23 @@ class PageParser(HTMLParser):
             self.found.hits.append(Hit(compiled, line, element, settled))
         return bool(matched)
 
-    def _script_tag(self, attrs: dict[str, str]) -> None:
-        self._markers("script", attrs)
-        found = self._url_of(attrs, "src")
-        line, element = self._where()
-        if found is None:
-            self._script = _OpenText(attrs, line, element) if is_code(attrs) and not self._noscript else None
-            return
+    def _script_tag(self, el: Element) -> None:
+        markup = self._memo.markup(el.tag, el.attrs, el.noscript)
+        self._markers(el, markup)
+        attrs = el.attrs
+        found = markup.url
         # A script inside <noscript> never runs: with JavaScript off, no script does.
-        if not is_code(attrs) or self._noscript:
+        if not markup.code or el.noscript:
             return
-        url = parse_url(found[1], self._page_dir)
+        if found is None:
+            self._inline_script(el)
+            return
+        line, element = _where(el)
+        url = self._memo.url(found[1], self._page_dir)
         if url is None:
             return
-        gate = script_gate(attrs) if found[0] == "src" else embed_gate(attrs, found[0], False)
+        gate = markup.gate
+        assert gate is not None, "a script with an address has its gate"
         loader = manager_loader(url.host, url.rest)
         if loader is not None and not gate.held:
             self._note_manager(loader, line)
@@ -240,75 +195,70 @@ class PageParser(HTMLParser):
             self._auto_blocker = (blocker, line)
         return
 
-    def _embed(self, kind: UrlKind, primary: str, attrs: dict[str, str]) -> None:
-        self._markers(_TAG_OF[kind], attrs)
-        found = self._url_of(attrs, primary)
-        if found is None:
+    def _embed(self, kind: UrlKind, el: Element) -> None:
+        markup = self._memo.markup(el.tag, el.attrs, el.noscript)
+        self._markers(el, markup)
+        found, gate = markup.url, markup.gate
+        if found is None or gate is None:
             return
-        url = parse_url(found[1], self._page_dir)
+        url = self._memo.url(found[1], self._page_dir)
         if url is None:
             return
-        line, element = self._where()
-        gate = embed_gate(attrs, found[0], self._noscript > 0)
+        line, element = _where(el)
         if not self._remote(kind, url, gate, line, element) and url.host is not None:
             self.found.strangers.append(Stranger(url.host, kind, line, element, gate))
 
-    def _iframe(self, attrs: dict[str, str]) -> None:
-        self._embed(UrlKind.IFRAME, "src", attrs)
+    def _iframe(self, el: Element) -> None:
+        self._embed(UrlKind.IFRAME, el)
 
-    def _img(self, attrs: dict[str, str]) -> None:
-        self._embed(UrlKind.PIXEL, "src", attrs)
+    def _img(self, el: Element) -> None:
+        self._embed(UrlKind.PIXEL, el)
 
-    def _link(self, attrs: dict[str, str]) -> None:
+    def _link(self, el: Element) -> None:
+        attrs = el.attrs
         rels = set(attrs.get("rel", "").lower().split())
         if not rels & _LINK_RELS:
             return
-        self._embed(UrlKind.STYLESHEET, "href", attrs)
+        self._embed(UrlKind.STYLESHEET, el)
         href = attrs.get("href", "")
         if "stylesheet" in rels and href:
-            url = parse_url(href, self._page_dir)
+            url = self._memo.url(href, self._page_dir)
             if url is not None and url.host is None:
-                line, element = self._where()
+                line, element = _where(el)
                 self.found.local_styles.append(LocalFile(url.rest, line, element, RUNS_AT_ONCE))
 
-    def _form(self, attrs: dict[str, str]) -> None:
-        self._markers("form", attrs)
-        action = attrs.get("action", "")
-        url = parse_url(action, self._page_dir) if action else None
+    def _form(self, el: Element) -> None:
+        self._markers(el)
+        action = el.attrs.get("action", "")
+        url = self._memo.url(action, self._page_dir) if action else None
         if url is not None and url.host is not None:
-            line, element = self._where()
+            line, element = _where(el)
             if not self._remote(UrlKind.FORM, url, RUNS_AT_ONCE, line, element):
                 self.found.strangers.append(Stranger(url.host, UrlKind.FORM, line, element, RUNS_AT_ONCE))
 
-    def _style_tag(self, attrs: dict[str, str]) -> None:
-        line, element = self._where()
-        self._style = _OpenText(attrs, line, element)
-
-    def _noscript_tag(self, attrs: dict[str, str]) -> None:
-        self._noscript += 1
-
     # --- inline code ------------------------------------------------------------------------
 
-    def _close_script(self, script: _OpenText) -> None:
-        text = "".join(script.chunks)
+    def _inline_script(self, script: Element) -> None:
+        text = script.text
         if not text.strip():
             return
-        first_line = script.line + script.element.count("\n")
+        start_line, start_tag = _where(script)
+        first_line = start_line + start_tag.count("\n")
         defines_material_analytics = self._material_analytics.note_script(text)
         gate = inline_gate(script.attrs, text)
-        matched = self._matchers.match_inline(text)
-        code = Code(text) if matched or "consent" in text else None
-        commands = consent_commands(code) if code is not None and not gate.held else []
-        for compiled, match in sorted(matched, key=lambda found: found[1].start()):
+        known = self._memo.script(text)
+        code = known.has_code
+        commands = known.commands() if code and not gate.held else []
+        for compiled, match in known.matched:
             while commands and commands[0].offset < match.start():
                 command = commands.pop(0)
                 self._consent_mode.apply(command.command, command.values, command.regional,
                                          line_at(text, command.offset, first_line))
             line = line_at(text, match.start(), first_line)
-            element = snippet(f"{script.element} {_around(text, match.start(), match.end())}")
+            element = snippet(f"{start_tag} {_around(text, match.start(), match.end())}")
             hit_gate = gate
-            if code is not None and not gate.held:
-                verdict = judge(code, vendor_offsets(self._matchers, compiled.vendor_id, text))
+            if code and not gate.held:
+                verdict = known.verdict(compiled.vendor_id)
                 if verdict is not None:
                     hit_gate = from_code(gate, int(verdict.verdict), verdict.how, verdict.category)
                 hit_gate = self._settle(compiled.vendor_id, compiled.vendor.category, hit_gate)
@@ -320,24 +270,23 @@ class PageParser(HTMLParser):
         for command in commands:
             self._consent_mode.apply(command.command, command.values, command.regional,
                                      line_at(text, command.offset, first_line))
-        for write in storage_writes(text):
+        for write in known.writes():
             self.found.writes.append(Write(write.type, write.name, line_at(text, write.offset, first_line), write.code))
 
-    def _close_style(self, style: _OpenText) -> None:
-        text = "".join(style.chunks)
+    def _style_tag(self, style: Element) -> None:
+        text = style.text
         for value, offset in css_urls(text):
-            url = parse_url(value, self._page_dir)
+            url = self._memo.url(value, self._page_dir)
             if url is not None:
-                line = line_at(text, offset, style.line)
+                line = line_at(text, offset, _where(style)[0])
                 element = snippet(f"<style> {value}")
                 if not self._remote(UrlKind.STYLESHEET, url, RUNS_AT_ONCE, line, element) and url.host is not None:
                     self.found.strangers.append(Stranger(url.host, UrlKind.STYLESHEET, line, element, RUNS_AT_ONCE))
 
 
-def vendor_offsets(matchers: Matchers, vendor_id: str, text: str) -> list[int]:
-    """Every place in ``text`` where the vendor's inline patterns match: each must wait for the vendor to wait."""
-    return [m.start() for regex, compiled in matchers.inline if compiled.vendor_id == vendor_id
-            for m in regex.finditer(text)]
+def _where(el: Element) -> tuple[int, str]:
+    line, start_tag = el.where()
+    return line, snippet(start_tag)
 
 
 def _around(text: str, start: int, end: int) -> str:
@@ -345,7 +294,6 @@ def _around(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + text[left : min(len(text), end + 40)] + ("…" if end + 40 < len(text) else "")
 
 
-_TAG_OF = {UrlKind.IFRAME: "iframe", UrlKind.PIXEL: "img", UrlKind.STYLESHEET: "link"}
 _WATCHED = {
     "script": PageParser._script_tag,
     "iframe": PageParser._iframe,
@@ -353,12 +301,12 @@ _WATCHED = {
     "link": PageParser._link,
     "form": PageParser._form,
     "style": PageParser._style_tag,
-    "noscript": PageParser._noscript_tag,
 }
 
 
 def parse_page(matchers: Matchers, page: str, html: str) -> PageFindings:
     parser = PageParser(matchers, page)
-    parser.feed(html)
+    for element in elements(matchers, html):
+        parser.feed(element)
     parser.close()
     return parser.found

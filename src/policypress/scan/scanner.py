@@ -12,6 +12,7 @@ from ..yamlsource import load_yaml
 from .compare import compare
 from .findings import ScanReport, report_order
 from .folder import Observations, html_pages, scan_folder, skipped_findings
+from .pool import default_jobs
 from ..trackers.matching import compile_signatures
 from ..trackers.signatures import Signatures, load_signatures
 
@@ -49,13 +50,15 @@ def scan_site(
     signatures: Signatures | None = None,
     data_dir: Path | None = None,
     site_hosts: Sequence[str] = (),
+    jobs: int | None = None,
 ) -> ScanReport:
     """Scan every HTML page of ``site_dir`` and of each ``extra_pages`` folder against ``policy``.
 
     ``progress(done, total)`` is called after each page. ``signatures`` defaults to the packaged
     ones; ``data_dir`` (the folder ``policy`` was loaded from) lets findings about a declaration
     name its line in cookies.yaml. ``site_hosts``: the site's own hosts (or URLs), besides the
-    controller's website, which are not another party.
+    controller's website, which are not another party. ``jobs``: processes that read and parse
+    pages (default: one per CPU; 1: this process only); the report is the same whatever the number.
     """
     folders: list[tuple[Path, list[Path]]] = []
     if site_dir is not None:
@@ -77,7 +80,8 @@ def scan_site(
             progress(done, total)
 
     for folder, pages in folders:
-        scan_folder(folder, display_path(folder), pages, matchers, observations, tick)
+        scan_folder(folder, display_path(folder), pages, matchers, observations, tick,
+                    default_jobs() if jobs is None else jobs)
     findings = compare(
         observations,
         policy,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import re._constants as _sre  # type: ignore[import-not-found]
+import re._parser as _sre_parse  # type: ignore[import-not-found]
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -188,6 +190,37 @@ class ElementRule:
         return True
 
 
+def required_literal(regex: re.Pattern[str]) -> str | None:
+    """A piece of text every match of ``regex`` contains (its longest run of plain characters at the
+    top level, outside groups, repeats and alternatives); None when there is none to rely on.
+
+    A script without it cannot match, so ``in`` (C-speed substring search) rules the pattern out
+    before the regex engine runs: most scripts hold none of the hundred-odd vendors' needles."""
+    if regex.flags & (re.IGNORECASE | re.VERBOSE):
+        return None  # a case-folded or verbose pattern's text is not its literal
+    try:
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    except Exception:  # the private parser changed: lose the shortcut, never a match
+        return None
+    best, run = "", []
+    for op, arg in [*parsed, (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(arg))
+            continue
+        # Anything else (a class, a repeat, a group, an alternative, even a zero-width \b) ends the run.
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best or None
+
+
+@dataclass(frozen=True)
+class InlinePattern:
+    regex: re.Pattern[str]
+    compiled: CompiledDetector
+    needle: str | None  # ``required_literal``: when absent from a text, the regex cannot match it
+
+
 @dataclass
 class Matchers:
     """Every detector of every vendor, arranged for the page parser."""
@@ -198,6 +231,13 @@ class Matchers:
     elements_by_tag: dict[str, list[ElementRule]]
     # Rules for any tag, keyed by the attribute that must be present, so most tags cost one lookup.
     elements_by_attribute: dict[str, list[ElementRule]]
+    # ``inline`` again, each with its needle (patterns without one are tried on every text).
+    inline_needles: list[InlinePattern] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.inline_needles:
+            self.inline_needles = [InlinePattern(regex, compiled, required_literal(regex))
+                                   for regex, compiled in self.inline]
 
     @property
     def marker_tags(self) -> frozenset[str]:
@@ -214,10 +254,13 @@ class Matchers:
 
     def match_inline(self, text: str) -> list[tuple[CompiledDetector, re.Match[str]]]:
         hits: dict[str, tuple[CompiledDetector, re.Match[str]]] = {}
-        for regex, compiled in self.inline:
+        for pattern in self.inline_needles:
+            if pattern.needle is not None and pattern.needle not in text:
+                continue  # the regex needs this text: it cannot match (the cheap test first)
+            compiled = pattern.compiled
             if compiled.vendor_id in hits and hits[compiled.vendor_id][0].order < compiled.order:
                 continue
-            found = regex.search(text)
+            found = pattern.regex.search(text)
             if found:
                 hits[compiled.vendor_id] = (compiled, found)
         return list(hits.values())
