@@ -106,7 +106,7 @@ linkcheck: $(STAMP)
 JOBS ?= 2
 test: $(STAMP) browser tools
 	$(BIN)/mypy
-	$(BIN)/pytest -n $(JOBS) --durations=15
+	$(BIN)/pytest -n $(JOBS) --dist loadscope --durations=15
 
 clean:
 	rm -rf $(VENV) $(SITE) $(SITE).old .$(SITE)-build-* .site-build site-preview .site-preview-build-* .pytest_cache tools/*/node_modules \

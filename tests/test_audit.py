@@ -156,7 +156,7 @@ def _audit(site: Path, data: Path, args: tuple[str, ...], out: Path) -> Run:
     out.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(
         [str(BIN / "policypress"), "audit", str(site), "--data", str(data), "--standins", str(STANDINS),
-         "--format", "json", "--junit", str(junit), *args],
+         "--format", "json", "--junit", str(junit), "--jobs", "1", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr, junit)
