@@ -77,6 +77,17 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ga_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built once with a Google Analytics property (G-TEST123), which Material's consent holds back.
+
+    Only read: the tests that edit the project build their own copy (``project_copy``)."""
+    site = tmp_path_factory.mktemp("ga-site") / "site"
+    result = run_mkdocs_build(ROOT, site, env={"POLICY_DATE": BUILD_DATE, "POLICYPRESS_GA_PROPERTY": "G-TEST123"})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     with serve_directory(built_site) as url:
         yield url

@@ -7,7 +7,6 @@ together, a few at a time, because most of an audit is waiting for pages to sett
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BIN, BUILD_DATE, ROOT
+from conftest import BIN, ROOT
 
 from policypress.loader import load_policy
 from policypress.vocabulary import CookieCategory
@@ -140,17 +139,6 @@ class Run:
         return json.loads(self.stdout)
 
 
-def _build_policy_site(target: Path) -> None:
-    env = {
-        **os.environ, "POLICY_DATE": BUILD_DATE, "NO_MKDOCS_2_WARNING": "1", "POLICYPRESS_GA_PROPERTY": "G-TEST123",
-    }
-    proc = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(target)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-
-
 def _audit(site: Path, data: Path, args: tuple[str, ...], out: Path) -> Run:
     junit = out / "junit.xml"
     out.mkdir(parents=True, exist_ok=True)
@@ -163,12 +151,11 @@ def _audit(site: Path, data: Path, args: tuple[str, ...], out: Path) -> Run:
 
 
 @pytest.fixture(scope="module")
-def runs(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+def runs(browser: Any, ga_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     """Every case, and the real policy site (built with a GA property)."""
     del browser  # requested for its rule: under CI=true a missing Chromium fails instead of skipping
     work = tmp_path_factory.mktemp("audit")
-    site = work / "policy-site"
-    _build_policy_site(site)
+    site = ga_site
     # The policy site (Material, with its search index) is the longest run: it starts first.
     jobs: dict[str, tuple[Path, Path, tuple[str, ...], Path]] = {
         "policy-site": (site, ROOT / "policy_data", ("--page", "en/", "--page", "sv/"), work / "policy-site-audit"),

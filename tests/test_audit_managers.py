@@ -8,6 +8,8 @@ audit names them and says which scenarios it could not exercise.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -159,3 +161,55 @@ def test_cdn_lookup_stays_inside_the_package(tmp_path: Path) -> None:
     assert libraries.find("https://unpkg.com/vanilla-cookieconsent@3.0.1/%2e%2e/%2e%2e/secret.txt") is None
     assert libraries.find("https://cdn.jsdelivr.net/npm/left-pad@1.3.0/index.js") is None
     assert libraries.find("https://example.com/vanilla-cookieconsent@3.0.1/dist/cookieconsent.umd.js") is None
+
+
+@needs_tools
+@pytest.mark.browser
+def test_a_still_page_without_a_manager_ends_the_first_look_at_once(browser, tmp_path: Path) -> None:
+    """No manager and a DOM that stopped changing: the look ends on autoconsent's messages, not its timeout.
+
+    With a banner timeout of 60 s, a look that waited for it would alone take 60 s; ending on the page's
+    stillness takes about a second (the bound below leaves room for a loaded machine)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><html lang=en><title>Still</title><p>CMT Konsult AB</p>",
+                                     encoding="utf-8")
+    report = audit_site(
+        site, load_policy(MANAGERS / "policy_data"), browser=browser, scenarios=["accept-all", "reject-all"],
+        banner=replace(MATERIAL, timeout_ms=60_000), timing=Timing(quiet_ms=200, max_ms=3000, page_timeout=90),
+        dark_patterns=False, jobs=1,
+    )
+    problems = {f.scenario: f.message for f in report.findings}
+    assert set(problems) == {"accept-all", "reject-all"}, report.findings
+    assert all("autoconsent found no consent manager it knows" in message for message in problems.values())
+    assert report.timing["banner_waits"] == 1
+    assert report.timing["scenario_seconds"] < 30, report.timing
+
+
+@needs_tools
+@pytest.mark.browser
+def test_a_banner_drawn_while_the_page_still_changes_is_waited_for(browser, tmp_path: Path) -> None:
+    """The page changes its DOM every 200 ms for 2 s after its load event, then loads its manager: the look
+    goes on waiting while the page changes, and the banner is answered (CookieConsent v3, the locked copy)."""
+    source = (MANAGERS / "cookieconsent3" / "pages" / "index.html").read_text(encoding="utf-8")
+    loader = re.search(r'<script src="(https://[^"]+cookieconsent\.umd\.js)"></script>\s*<script>(.*?)</script>',
+                       source, re.S)
+    assert loader is not None, "the cookieconsent3 fixture loads the library from a CDN, then runs it"
+    late = (
+        "<p id=clock></p><script>var n = 0; var tick = setInterval(function () {"
+        " document.getElementById('clock').textContent = String(++n); }, 200);"
+        " addEventListener('load', function () { setTimeout(function () { clearInterval(tick);"
+        f" var s = document.createElement('script'); s.src = {json.dumps(loader.group(1))};"
+        f" s.onload = function () {{ {loader.group(2)} }}; document.body.appendChild(s); }}, 2000); }});</script>"
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(source.replace(loader.group(0), late), encoding="utf-8")
+    report = audit_site(
+        site, load_policy(MANAGERS / "policy_data"), browser=browser, scenarios=["accept-all"],
+        standins=load_standins(STANDINS), banner=replace(MATERIAL, timeout_ms=5000),
+        timing=Timing(quiet_ms=200, max_ms=3000, page_timeout=15), dark_patterns=False, jobs=1,
+    )
+    assert [f.message for f in report.findings] == []
+    assert any("banner answered (accept)" in note for note in _notes(report, "accept-all")), _notes(report, "accept-all")
+    assert _cookies(report, "accept-all") >= GA | {"cc_cookie"}

@@ -5,6 +5,7 @@ the scenarios in parallel browsers give the report a sequential run gives. No ti
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from conftest import ROOT
 
 from policypress.audit import AuditRule, Timing, audit_site, custom_banner, load_standins
+from policypress.audit.parallel import run_parallel, warm_helpers
 from policypress.audit.report import render_json
 from policypress.loader import load_policy
 
@@ -119,3 +121,36 @@ def test_jobs_must_be_at_least_one(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--jobs"):
         audit_site(AUDIT_SITES / "compliant" / "pages", load_policy(AUDIT_SITES / "compliant" / "policy_data"),
                    jobs=0)
+
+
+def test_warm_helpers_are_launched_once_for_many_runs(browser: Any) -> None:
+    """Inside ``warm_helpers`` the helpers' Chromium is launched once, and each run works on it."""
+    seen: dict[int, tuple[str, int]] = {}
+    # The first two items of each run wait for each other: each worker takes one, so the helper works in both.
+    both = threading.Barrier(2, timeout=60)
+
+    def work(own: Any, item: int) -> int:
+        seen[item] = (threading.current_thread().name, id(own))
+        if item in (1, 2, 5, 6):
+            both.wait()
+        return item * 10
+
+    with warm_helpers(1):
+        first = run_parallel([1, 2, 3, 4], work, jobs=2, browser=browser)
+        second = run_parallel([5, 6, 7, 8], work, jobs=2, browser=browser)
+    assert first == [10, 20, 30, 40] and second == [50, 60, 70, 80]
+    caller = threading.current_thread().name
+    helper = {seen[item] for item in (1, 2, 5, 6) if seen[item][0] != caller}
+    assert [name for name, _ in helper] == ["policypress-audit-warm-1"], seen  # one helper, one browser, both runs
+    assert {seen[item] for item in (1, 2, 5, 6) if seen[item][0] == caller} == {(caller, id(browser))}
+
+
+def test_an_audit_with_warm_helpers_gives_the_report_of_one_without(browser: Any) -> None:
+    site = AUDIT_SITES / "not-withdrawn"
+    options: dict[str, Any] = dict(banner=BANNER, standins=load_standins(STANDINS), pages=["/"], browser=browser)
+    policy = load_policy(site / "policy_data")
+    alone = audit_site(site / "pages", policy, jobs=1, **options)
+    with warm_helpers(1):
+        warm = audit_site(site / "pages", policy, jobs=2, **options)
+    assert warm.timing["jobs"] == 2
+    assert _without_timings(warm) == _without_timings(alone)

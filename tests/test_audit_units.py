@@ -272,3 +272,39 @@ def test_optional_storage_without_consent_and_after_withdrawal() -> None:
         ("audit-before-consent", "reject-all", "cmt-font-size"),
         ("audit-not-withdrawn", "accept-then-withdraw", "_ga"),
     ]
+
+
+def test_each_request_url_is_matched_against_the_signatures_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from policypress.audit.checks import Checker
+    from policypress.audit.observations import ScenarioRun, ThirdPartyRequest
+    from policypress.audit.scenarios import Phase, Scenario
+
+    policy = load_policy(ROOT / "tests" / "fixtures" / "sites" / "compliant" / "policy_data")
+    classifier = Classifier(policy, load_signatures())
+    asked: list[str] = []
+    match = classifier.vendor_of_url
+    monkeypatch.setattr(classifier, "vendor_of_url", lambda url: asked.append(url) or match(url))
+    urls = ["https://www.googletagmanager.com/gtag/js?id=G-TEST1", "https://consent.cookiebot.com/uc.js",
+            "https://unknown.example/a.js"]
+    runs = []
+    for scenario, phase in (("before-consent", "no-consent"), ("accept-all", "accepted")):
+        run = ScenarioRun(Scenario(scenario))
+        record = run.record(Phase(phase))
+        for page in ("/", "/about/"):
+            for url in urls:
+                record.add_request(ThirdPartyRequest(url, "script", "stand-in"), page)
+        record.add_item(StoredItem(StorageType.COOKIE, "_ga", "127.0.0.1", expires=-1), "/", time.time())
+        runs.append(run)
+    checker = Checker(policy, classifier, banner_name="custom")
+    reported = checker.run(runs)
+    findings = [(f.rule.value, f.scenario, f.item, f.vendor, f.pages_count) for f in reported]
+    assert findings == [
+        ("audit-before-consent", "before-consent", "_ga", "google_analytics", 1),  # its vendor: the one requested
+        ("audit-before-consent", "before-consent", "www.googletagmanager.com/gtag/js", "google_analytics", 2),
+        ("audit-unknown-host", "before-consent", "unknown.example/a.js", None, 2),
+    ]
+    assert checker.managers == {"cookiebot": "Cookiebot consent banner"}  # the fixes use its syntax
+    assert sorted(asked) == sorted(urls)  # was 18: three passes over every record's requests
+    assert "data-cookieconsent" in reported[0].fix

@@ -127,11 +127,8 @@ def test_linkchecker_would_report_a_broken_link(built_site, tmp_path):
 
 
 @pytest.mark.browser
-def test_google_analytics_loads_only_after_consent(project_copy, local_context):
-    site = project_copy / "site"
-    result = run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"})
-    assert result.returncode == 0, result.stderr
-    with serve_directory(site) as url:
+def test_google_analytics_loads_only_after_consent(ga_site, local_context):
+    with serve_directory(ga_site) as url:
         page = local_context.context.new_page()
         page.goto(url + "en/privacy-policy/")
         page.wait_for_selector("form[name=consent]", state="visible")
@@ -145,10 +142,8 @@ def test_google_analytics_loads_only_after_consent(project_copy, local_context):
 
 
 @pytest.mark.browser
-def test_managed_consent_without_analytics_keeps_analytics_off(project_copy, local_context):
-    site = project_copy / "site"
-    assert run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"}).returncode == 0
-    with serve_directory(site) as url:
+def test_managed_consent_without_analytics_keeps_analytics_off(ga_site, local_context):
+    with serve_directory(ga_site) as url:
         page = local_context.context.new_page()
         page.goto(url + "en/privacy-policy/")
         page.click("form[name=consent] label[for=__settings]")
@@ -161,10 +156,8 @@ def test_managed_consent_without_analytics_keeps_analytics_off(project_copy, loc
 
 
 @pytest.mark.browser
-def test_rejecting_consent_keeps_analytics_off(project_copy, local_context):
-    site = project_copy / "site"
-    assert run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"}).returncode == 0
-    with serve_directory(site) as url:
+def test_rejecting_consent_keeps_analytics_off(ga_site, local_context):
+    with serve_directory(ga_site) as url:
         page = local_context.context.new_page()
         page.goto(url + "sv/integritetspolicy/")
         page.click("form[name=consent] button[type=reset]")
@@ -177,9 +170,7 @@ def test_rejecting_consent_keeps_analytics_off(project_copy, local_context):
 
 
 @pytest.mark.browser
-def test_global_privacy_control_turns_optional_categories_off_without_asking(project_copy, browser):
-    site = project_copy / "site"
-    assert run_mkdocs_build(project_copy, site, env={"POLICYPRESS_GA_PROPERTY": "G-TEST123"}).returncode == 0
+def test_global_privacy_control_turns_optional_categories_off_without_asking(ga_site, browser):
     context = browser.new_context(extra_http_headers={"Sec-GPC": "1"})
     context.add_init_script("Object.defineProperty(navigator, 'globalPrivacyControl', {get: () => true})")
     blocked: list[str] = []
@@ -190,7 +181,7 @@ def test_global_privacy_control_turns_optional_categories_off_without_asking(pro
         else (blocked.append(route.request.url), route.abort()),
     )
     try:
-        with serve_directory(site) as url:
+        with serve_directory(ga_site) as url:
             page = context.new_page()
             page.goto(url + "en/privacy-policy/")
             page.wait_for_timeout(500)

@@ -163,6 +163,25 @@ def test_merged_shards_are_the_report_of_one_run_whatever_the_grouping() -> None
     assert undeclared.also_in == ("gpc",) and whole.exit_code == 1
 
 
+def test_merge_keeps_an_item_wrong_in_two_declarations_and_one_unknown_host_per_host() -> None:
+    def wrong(page: str, declared: str) -> AuditFinding:
+        return _finding(page, "accept-all", AuditRule.WRONG_CATEGORY, declared=declared,
+                        declared_category="necessary", expected_category="analytics")
+
+    def unknown(page: str, host: str) -> AuditFinding:
+        return dataclasses.replace(_finding(page, rule=AuditRule.UNKNOWN_HOST), item=f"{host}/x.js",
+                                   item_type="request", domain=host, vendor=None, vendor_name=None)
+
+    merged = merge_reports([
+        _part("/", wrong("/", "_ga"), wrong("/", "_ga*"), unknown("/", "a.test")),
+        _part("/about/", wrong("/about/", "_ga"), unknown("/about/", "b.test")),
+    ])
+    by_declared = {f.declared: f.pages_count for f in merged.findings if f.rule is AuditRule.WRONG_CATEGORY}
+    assert by_declared == {"_ga": 2, "_ga*": 1}  # each declaration's finding, on its pages
+    hosts = {f.domain: (f.page, f.pages_count) for f in merged.findings if f.rule is AuditRule.UNKNOWN_HOST}
+    assert hosts == {"a.test": ("/", 1), "b.test": ("/about/", 1)}
+
+
 def test_report_merge_on_the_command_line(tmp_path: Path, cli) -> None:  # noqa: F811
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     a.write_text(render_json(_part("/", _finding("/"))), encoding="utf-8")

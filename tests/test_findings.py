@@ -9,6 +9,7 @@ objects written (the schema forbids any other: ``additionalProperties: false``).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -165,6 +166,23 @@ def test_scan_fingerprints_ignore_the_line() -> None:
     other = ScanFinding(rule=Rule.UNDECLARED, severity=Severity.ERROR, message="m", fix="f", folder="site",
                         page="index.html", line=3, vendor="hotjar", key="_hjSession")
     assert other.fingerprint != finding(3).fingerprint
+
+
+def test_an_audit_fingerprint_is_the_same_on_every_page_and_names_the_scenario_only_per_scenario() -> None:
+    def finding(rule: AuditRule, scenario: str, page: str) -> AuditFinding:
+        return AuditFinding(rule=rule, severity=Severity.ERROR, scenario=scenario, message="m", fix="f", page=page,
+                            item="_ga", item_type="cookie", domain="127.0.0.1", vendor="google_analytics")
+
+    gated = finding(AuditRule.BEFORE_CONSENT, "before-consent", "/")
+    # The first page a finding is reported on changes with the pages audited: SARIF must still pair it.
+    assert finding(AuditRule.BEFORE_CONSENT, "before-consent", "/about/").fingerprint == gated.fingerprint
+    assert finding(AuditRule.BEFORE_CONSENT, "gpc", "/").fingerprint != gated.fingerprint  # per scenario
+    undeclared = finding(AuditRule.UNDECLARED, "before-consent", "/")
+    assert finding(AuditRule.UNDECLARED, "accept-all", "/en/").fingerprint == undeclared.fingerprint  # once
+    assert undeclared.fingerprint != gated.fingerprint and len(gated.fingerprint) == 64
+    broken = AuditFinding(rule=AuditRule.PAGE_ERROR, severity=Severity.WARNING, scenario="before-consent",
+                          message="m", fix="f", page="/gone/")
+    assert dataclasses.replace(broken, page="/lost/").fingerprint != broken.fingerprint  # the page is the finding
 
 
 # --- audit: a finding constructed -------------------------------------------------------------

@@ -50,6 +50,16 @@ class Autoconsent:
     # Every frame of every visit asks for its rules: they are chosen once per URL (the frames of one
     # audit share a few), as picking them means matching hundreds of patterns.
     _chosen: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False, repr=False)
+    _as_json: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def rules_json_for(self, url: str) -> str:
+        """``rules_for(url)`` as JSON text, made once per URL (each frame of each visit is sent it)."""
+        known = self._as_json.get(url)
+        if known is None:
+            if len(self._as_json) >= 4096:
+                self._as_json.clear()
+            known = self._as_json[url] = json.dumps(self.rules_for(url), separators=(",", ":"))
+        return known
 
     def rules_for(self, url: str) -> list[dict[str, Any]]:
         known = self._chosen.get(url)
@@ -115,6 +125,8 @@ class _FrameState:
     detected: list[str] = field(default_factory=list)
     popup: str | None = None
     lifecycle: str = ""
+    attempts: int = 0  # autoconsent's looks for a manager so far (findCmpAttempts)
+    heard_at: float = 0.0  # when the frame last said anything (a look begins with a report, goes on with evals)
     results: list[tuple[str, str, bool]] = field(default_factory=list)  # (optIn|optOut, rule, result)
 
 
@@ -127,6 +139,18 @@ def _config(action: str | None, retries: int) -> dict[str, Any]:
     }
 
 
+# After its second look, autoconsent looks again only once the page's DOM has changed (findCmp waits for 500 ms
+# after a look, and for a mutation): a frame that looked twice, found nothing and has said nothing for longer than
+# that (a look begins with a report and asks for its evals as it goes) has a DOM that stopped changing, and a
+# banner is a change. So "no manager" is known then, not after every retry.
+QUIET_DOM_S = (RETRY_MS + 150) / 1000
+
+
+def _waits_for_change(state: _FrameState) -> bool:
+    return (not state.detected and state.lifecycle == "started" and state.attempts >= 2
+            and time.monotonic() - state.heard_at >= QUIET_DOM_S)
+
+
 class AutoconsentDriver:
     """autoconsent in every frame of ``context``: detecting always, answering when told."""
 
@@ -137,12 +161,20 @@ class AutoconsentDriver:
         context.expose_binding("autoconsentSendMessage", self._message)
         context.add_init_script(autoconsent.script)
 
-    def _send(self, frame: Any, message: dict[str, Any]) -> None:
+    def _send(self, frame: Any, message: dict[str, Any], rules: str | None = None) -> None:
+        """Hand ``message`` to autoconsent in ``frame``; ``rules``: JSON text put in as its ``rules.autoconsent``.
+
+        The message goes as JSON text: Playwright passes a structured argument value by value, which for the
+        rules (hundreds of nested objects) took 0.3-0.5 s per frame; JSON.parse takes a few milliseconds.
+        """
         from playwright.sync_api import Error as PlaywrightError
 
+        text = json.dumps(message, separators=(",", ":"))
+        if rules is not None:
+            text = text[:-1] + ',"rules":{"autoconsent":' + rules + "}}"
         try:
             # Not awaited: an answer runs for seconds, and it reports back through messages.
-            frame.evaluate("(m) => { window.autoconsentReceiveMessage(m); }", message)
+            frame.evaluate("(m) => { window.autoconsentReceiveMessage(JSON.parse(m)); }", text)
         except PlaywrightError:
             pass  # the frame went away: nothing left to answer
 
@@ -155,10 +187,15 @@ class AutoconsentDriver:
         kind = message.get("type")
         if kind == "init":
             self._frames[frame] = _FrameState(frame)
-            rules = self.autoconsent.rules_for(str(message.get("url", "")))
-            self._send(frame, {"type": "initResp", "config": _config(None, self.retries), "rules": {"autoconsent": rules}})
+            url = str(message.get("url", ""))
+            # A new tab's first document (about:blank, before the page is asked for) holds no banner: parsing the
+            # rules there cost each fresh context 0.2 s.
+            blank = url == "about:blank" and frame.parent_frame is None
+            rules = "[]" if blank else self.autoconsent.rules_json_for(url)
+            self._send(frame, {"type": "initResp", "config": _config(None, self.retries)}, rules)
             return
         state = self._frames.setdefault(frame, _FrameState(frame))
+        state.heard_at = time.monotonic()
         if kind == "eval":
             try:
                 result = frame.evaluate(str(message.get("code", "")))
@@ -172,7 +209,11 @@ class AutoconsentDriver:
         elif kind in ("optInResult", "optOutResult"):
             state.results.append((kind[:-6], str(message.get("cmp")), bool(message.get("result"))))
         elif kind == "report":
-            state.lifecycle = str((message.get("state") or {}).get("lifecycle", ""))
+            reported = message.get("state") or {}
+            state.lifecycle = str(reported.get("lifecycle", ""))
+            attempts = reported.get("findCmpAttempts")
+            if isinstance(attempts, int):
+                state.attempts = attempts
 
     def _live(self) -> list[_FrameState]:
         return [s for s in self._frames.values() if not s.frame.is_detached()]
@@ -215,7 +256,9 @@ class AutoconsentDriver:
 
         def settled() -> bool:
             states = self._live()
-            return any(s.popup for s in states) or bool(states) and all(s.lifecycle in idle for s in states)
+            return any(s.popup for s in states) or bool(states) and all(
+                s.lifecycle in idle or not again and _waits_for_change(s) for s in states
+            )
 
         self._wait(page, settled, deadline)
         with_popup = next((s for s in self._live() if s.popup), None)

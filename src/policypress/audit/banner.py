@@ -77,7 +77,8 @@ class Look:
 class BannerWatch:
     """Whether the site shows a banner, learned once per audit by the first scenario that looks.
 
-    The first look waits the banner's whole ``timeout_ms``; looks that come while it waits (other
+    The first look waits until it knows, at most ``timeout_ms`` (autoconsent ends it early on a still page
+    without a manager: ``autoconsent.QUIET_DOM_S``); looks that come while it waits (other
     scenarios in parallel) wait for its answer instead of the page. When it saw a banner, each later look
     waits for its own as long as ever (it will come); when it saw none, a later look checks the page once,
     at once. Thread-safe: scenarios run in parallel. ``waits`` counts the full waits (the report's timing).

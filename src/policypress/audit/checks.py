@@ -65,8 +65,13 @@ class Checker:
         self.tolerance_s = tolerance_s
         self.findings: list[AuditFinding] = []
         self.managers: dict[str, str] = {}  # the consent managers the pages load, once run() has looked
+        # The requests classified (``_classified``), by id() of their record: the records are alive (in run()'s
+        # ``runs``) for as long as these are read.
+        self._records: dict[int, list[tuple[RequestSeen, VendorMatch | None]]] = {}
+        self._urls: dict[str, VendorMatch | None] = {}
 
     def run(self, runs: Sequence[ScenarioRun]) -> list[AuditFinding]:
+        self._records, self._urls = {}, {}  # each run() classifies its own records
         self.managers = self._page_managers(runs)
         first: dict[tuple[str, str], _FirstSeen] = {}
         unknown_hosts: set[str] = set()
@@ -101,32 +106,40 @@ class Checker:
             self._declaration(entry)
         return sorted(self.findings, key=report_order)
 
+    def _classified(self, record: PhaseRecord) -> list[tuple[RequestSeen, VendorMatch | None]]:
+        """The record's requests, each with the vendor whose signature its URL matches (None: no signature).
+
+        Matched once per record (the managers, the vendors requested and the findings all read this) and once
+        per URL (the same script is asked for in every scenario)."""
+        found = self._records.get(id(record))
+        if found is None:
+            found = []
+            for request in record.requests.values():
+                url = request.request.url
+                if url not in self._urls:
+                    self._urls[url] = self.classifier.vendor_of_url(url)
+                found.append((request, self._urls[url]))
+            self._records[id(record)] = found
+        return found
+
     def _page_managers(self, runs: Sequence[ScenarioRun]) -> dict[str, str]:
         """The consent managers whose scripts the pages asked for (signature id → name): fixes use their syntax."""
         found: dict[str, str] = {}
         for run in runs:
             for record in run.records:
-                for request in record.requests.values():
-                    match = self.classifier.vendor_of_url(request.request.url)
+                for _, match in self._classified(record):
                     if match is not None and match.vendor.consent_manager is not None:
                         found[match.vendor_id] = match.vendor.name
         return found
 
     def _requested_vendors(self, run: ScenarioRun) -> set[str]:
-        found: set[str] = set()
-        for record in run.records:
-            for request in record.requests.values():
-                match = self.classifier.vendor_of_url(request.request.url)
-                if match is not None:
-                    found.add(match.vendor_id)
-        return found
+        return {match.vendor_id for record in run.records for _, match in self._classified(record) if match is not None}
 
     def _vendor_requests(self, record: PhaseRecord) -> list[tuple[RequestSeen, VendorMatch | None]]:
         """The record's requests, those of one vendor to one host taken together (every video of a player
         is one finding, on the pages that embed one)."""
         grouped: dict[tuple[str, str], tuple[RequestSeen, VendorMatch | None]] = {}
-        for request in record.requests.values():
-            match = self.classifier.vendor_of_url(request.request.url)
+        for request, match in self._classified(record):
             key = (match.vendor_id, request.request.host) if match else ("", request.request.host_path)
             if key not in grouped:
                 grouped[key] = (RequestSeen(request.request, list(request.pages)), match)

@@ -34,6 +34,9 @@ STILL_MS = 3000  # a banner still fading after this is measured as it stands
 # banner 250 ms after the load, most managers at once; a slower one is measured on a later page,
 # which is looked at without waiting. A site without a banner costs this once, not the banner's timeout.
 FIRST_WAIT_MS = 1500
+# The first wait ends early once the page's DOM has not changed for this long with no banner shown: a banner
+# is drawn by changing the DOM, so a still page without one shows none (a static page costs this, not 1.5 s).
+QUIET_DOM_MS = 500
 
 # ``arg``: {selectors: [[exists, accept, reject], …], words: {kind: [phrases]}, probe, mark, anywhere}.
 # probe: only whether a banner with an accept control is shown. anywhere: every banner-like part of the
@@ -156,6 +159,18 @@ MEASURE = r"""(arg) => {
   return {lang: document.documentElement.lang || null, container: describe(container), controls, boxes};
 }"""
 
+# MEASURE's probe, or "quiet": the DOM unchanged for arg.quiet ms since the first poll (an observer counts).
+SHOWN_OR_QUIET = r"""(arg) => {
+  let q = window.__policypressDomQuiet;
+  if (!q) {
+    q = window.__policypressDomQuiet = {last: performance.now()};
+    new MutationObserver(() => { q.last = performance.now(); })
+      .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  if ((""" + MEASURE + r""")(arg)) return "shown";
+  return performance.now() - q.last >= arg.quiet ? "quiet" : false;
+}"""
+
 
 # [exists, accept, reject] of managers autoconsent answers with coded rules (not in its rules.json), as those
 # rules click them (lib/cmps/klaro.ts, lib/cmps/onetrust.ts of @duckduckgo/autoconsent).
@@ -243,9 +258,10 @@ def measure(visitor: Visitor, label: str, selectors: list[list[str]], words: Wor
         frame = None
         if wait_ms > 0 and not anywhere:
             try:  # Playwright's driver keeps this timeout, so a busy page cannot stall it
-                page.wait_for_function(MEASURE, arg=arg, polling=100,
-                                       timeout=min(wait_ms, visitor.watchdog.remaining_ms()))
-                frame = page.main_frame
+                shown = page.wait_for_function(SHOWN_OR_QUIET, arg={**arg, "quiet": QUIET_DOM_MS}, polling=100,
+                                               timeout=min(wait_ms, visitor.watchdog.remaining_ms()))
+                if shown.json_value() == "shown":
+                    frame = page.main_frame
             except PlaywrightError:
                 pass  # none came on the main frame: a frame may hold it
         for candidate in () if frame is not None else page.frames:

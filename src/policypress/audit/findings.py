@@ -14,8 +14,8 @@ from ..findings import MAX_OTHER_PAGES, Finding, Location, Report, RuleInfo, Sev
 from .scenarios import Scenario
 
 __all__ = [
-    "MAX_OTHER_PAGES", "AuditFinding", "AuditReport", "AuditRule", "ScenarioSummary", "SeenCookie", "SeenRequest",
-    "SeenStorage", "Severity",
+    "MAX_OTHER_PAGES", "PER_SCENARIO", "AuditFinding", "AuditReport", "AuditRule", "ScenarioSummary", "SeenCookie",
+    "SeenRequest", "SeenStorage", "Severity",
 ]
 
 
@@ -38,6 +38,10 @@ class AuditRule(StrEnum):
     DARK_PRE_TICKED = "audit-dark-pre-ticked"  # an optional category switched on before the visitor chose
     DARK_PROMINENCE = "audit-dark-prominence"  # accept bigger, bolder or more contrasted than reject
     DARK_WORDING = "audit-dark-misleading-wording"  # "OK"/"Continue" as accept, "Settings" as the reject
+
+
+# Reported for each scenario that shows them; every other rule once, at the first scenario that showed it.
+PER_SCENARIO = frozenset({AuditRule.BEFORE_CONSENT, AuditRule.NOT_WITHDRAWN, AuditRule.BANNER, AuditRule.NOT_EXERCISED})
 
 
 # What each rule checks, for SARIF's rule list. A member added without an entry is titled by its id.
@@ -101,7 +105,17 @@ class AuditFinding(Finding):
         return f"{self.scenario} {self.page}" if self.page else self.scenario
 
     def identity(self) -> tuple[object, ...]:
-        return (self.scenario, self.page, self.vendor, self.item_type, self.item, self.domain)
+        # Page-free, so one finding seen on many pages (or in many shards) is one: the scenario only where the
+        # rule is per scenario, then what it is about (the host of an unknown one; the page only of a broken page).
+        scenario = self.scenario if self.rule in PER_SCENARIO else ""
+        if self.rule is AuditRule.UNKNOWN_HOST:
+            what: tuple[str | None, ...] = (self.domain,)
+        elif self.rule is AuditRule.PAGE_ERROR:
+            what = (self.page,)
+        else:
+            # ``declared``: an item that matches two declarations, each in a wrong category, is two findings.
+            what = (self.item_type, self.item, self.domain, self.declared)
+        return (scenario, *what, self.vendor)
 
     @property
     def subject(self) -> str:

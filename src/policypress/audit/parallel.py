@@ -11,9 +11,11 @@ Used for the scenarios of an audit (``ScenarioRunner.run_all``) and meant for pa
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue as queues
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from ..errors import UsageError
@@ -71,12 +73,74 @@ def _work_through(queue: _Queue[Item, Result], work: Callable[[Any, Item], Resul
             return
 
 
+class _Helper:
+    """A thread that owns a Playwright and a Chromium for as long as it lives, and runs what it is handed."""
+
+    def __init__(self, number: int) -> None:
+        self._tasks: queues.Queue[Callable[[Any], None] | None] = queues.Queue()
+        self._ready = threading.Event()
+        self._failed = False
+        self._thread = threading.Thread(target=self._live, name=f"policypress-audit-warm-{number}", daemon=True)
+        self._thread.start()
+
+    def _live(self) -> None:
+        try:
+            with launched(None) as own:
+                self._ready.set()
+                while (task := self._tasks.get()) is not None:
+                    task(own)
+        except Exception:  # noqa: BLE001 - a helper that cannot start only leaves its share to the others
+            self._failed = True
+        finally:
+            self._ready.set()
+
+    def usable(self) -> bool:
+        self._ready.wait()
+        return not self._failed and self._thread.is_alive()
+
+    def hand(self, task: Callable[[Any], None]) -> threading.Event:
+        done = threading.Event()
+
+        def run(own: Any) -> None:
+            try:
+                task(own)
+            finally:
+                done.set()
+        self._tasks.put(run)
+        return done
+
+    def close(self) -> None:
+        self._tasks.put(None)
+        self._thread.join()
+
+
+_warm = threading.local()  # the calling thread's warm helpers (``warm_helpers``), used by run_parallel
+
+
+@contextlib.contextmanager
+def warm_helpers(count: int) -> Iterator[None]:
+    """Launch ``count`` helper browsers once, for every ``run_parallel`` of this thread inside the block.
+
+    Without it each run launches its helpers' Chromium anew (0.5 s or more each); many audits in one
+    process (a bench, the tests) keep theirs. They are launched at once, in parallel with the caller.
+    """
+    helpers = [_Helper(n) for n in range(1, count + 1)]
+    outer = getattr(_warm, "helpers", None)
+    _warm.helpers = helpers
+    try:
+        yield
+    finally:
+        _warm.helpers = outer
+        for helper in helpers:
+            helper.close()
+
+
 def run_parallel(items: Sequence[Item], work: Callable[[Any, Item], Result], *, jobs: int,
                  browser: Any) -> list[Result]:
     """``work(browser, item)`` for every item, on at most ``jobs`` workers; the results in the order of ``items``.
 
-    The calling thread works with ``browser``; every other worker launches Debian's Chromium with the
-    audit's switches (``browser.launched``) in a thread of its own. When an item fails, no new item
+    The calling thread works with ``browser``; every other worker is a warm helper (``warm_helpers``) or
+    launches Debian's Chromium with the audit's switches (``browser.launched``) in a thread of its own. When an item fails, no new item
     starts, the workers finish the ones under way, and the failure of the earliest item is raised.
     """
     queue: _Queue[Item, Result] = _Queue(items)
@@ -90,7 +154,10 @@ def run_parallel(items: Sequence[Item], work: Callable[[Any, Item], Result], *, 
             # Only starting or closing its own browser can fail here: the other workers take the items.
             return
 
-    threads = [threading.Thread(target=helper, name=f"policypress-audit-{n}", daemon=True) for n in range(1, workers)]
+    warm = [h for h in (getattr(_warm, "helpers", None) or ())[: workers - 1] if h.usable()]
+    handed = [h.hand(lambda own: _work_through(queue, work, own)) for h in warm]
+    threads = [threading.Thread(target=helper, name=f"policypress-audit-{n}", daemon=True)
+               for n in range(1 + len(warm), workers)]
     for thread in threads:
         thread.start()
     try:
@@ -98,6 +165,8 @@ def run_parallel(items: Sequence[Item], work: Callable[[Any, Item], Result], *, 
     finally:
         for thread in threads:
             thread.join()
+        for done in handed:
+            done.wait()
     if queue.errors:
         raise queue.errors[min(queue.errors)]
     return [cast(Result, result) for result in queue.results]  # every item has its result when none failed

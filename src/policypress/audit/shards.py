@@ -22,6 +22,7 @@ from ..errors import UsageError
 from ..loader import display_path
 from .findings import (
     MAX_OTHER_PAGES,
+    PER_SCENARIO,
     AuditFinding,
     AuditReport,
     AuditRule,
@@ -35,8 +36,6 @@ from .findings import (
 from .scenarios import Scenario
 from .target import page_order
 
-# Reported for each scenario that shows them; every other rule once, at the first scenario that showed it.
-PER_SCENARIO = frozenset({AuditRule.BEFORE_CONSENT, AuditRule.NOT_WITHDRAWN, AuditRule.BANNER, AuditRule.NOT_EXERCISED})
 _ORDER = {scenario.value: i for i, scenario in enumerate(Scenario)}
 _SEEN_IN = re.compile(r" Seen in: [^.]*\.$")
 
@@ -66,30 +65,16 @@ def shard_of(label: str, count: int) -> int:
     return int.from_bytes(hashlib.sha256(path.encode("utf-8")).digest(), "big") % count + 1
 
 
-def fingerprint(finding: AuditFinding) -> str:
-    """The same finding in two reports has the same fingerprint: the rule, the scenario where the rule
-    is per scenario, and what it is about (item, vendor; the host of an unknown one; the broken page)."""
-    # TODO(lead): switch to the shared findings core's ``fingerprint`` (engineer A) when it lands.
-    scenario = finding.scenario if finding.rule in PER_SCENARIO else ""
-    if finding.rule is AuditRule.UNKNOWN_HOST:
-        what: tuple[str | None, ...] = (finding.domain,)
-    elif finding.rule is AuditRule.PAGE_ERROR:
-        what = (finding.page,)
-    else:
-        what = (finding.item_type, finding.item, finding.domain)
-    key = json.dumps([finding.rule.value, scenario, *what, finding.vendor], ensure_ascii=False)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
 def _by_page(finding: AuditFinding) -> tuple[object, ...]:
     return (page_order(finding.page or ""), _ORDER.get(finding.scenario, len(_ORDER)))
 
 
 def merge_findings(findings: Iterable[AuditFinding]) -> list[AuditFinding]:
-    """One finding per fingerprint, on every page any of them was seen on, in the report's order."""
+    """One finding per fingerprint (page-free: ``AuditFinding.identity``), on every page any of them was seen on,
+    in the report's order."""
     groups: dict[str, list[AuditFinding]] = {}
     for finding in findings:
-        groups.setdefault(fingerprint(finding), []).append(finding)
+        groups.setdefault(finding.fingerprint, []).append(finding)
     merged = []
     for group in groups.values():
         group.sort(key=_by_page)

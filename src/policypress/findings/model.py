@@ -152,12 +152,18 @@ class Finding:
         return ()
 
     def identity(self) -> tuple[object, ...]:
-        """What makes two findings the same one: never the line (an edit above must not make it new)."""
+        """The facts that make two findings the same one (the rule aside), each checker's own.
+
+        Never the line (an edit above must not make a finding new), nor the first of the pages a finding is
+        reported on where one finding stands for many pages (the audit's): which page comes first changes with
+        the pages audited. A place stays where it is what the finding is about (a lint's file, a page that did
+        not load) or what tells two findings apart (the scan reports each place a vendor gets in)."""
         raise NotImplementedError
 
     @property
     def fingerprint(self) -> str:
-        """Stable across runs and shards: SARIF's ``partialFingerprints``, and the key to merge reports."""
+        """The rule and ``identity``, hashed: stable across runs and shards, so SARIF's ``partialFingerprints``
+        (its consumers pair it with the result's location) and the key that merges reports (``audit.shards``)."""
         key = "\0".join([self.rule_id, *("" if part is None else str(part) for part in self.identity())])
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
