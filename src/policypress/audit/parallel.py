@@ -122,9 +122,12 @@ def warm_helpers(count: int) -> Iterator[None]:
     """Launch ``count`` helper browsers once, for every ``run_parallel`` of this thread inside the block.
 
     Without it each run launches its helpers' Chromium anew (0.5 s or more each); many audits in one
-    process (a bench, the tests) keep theirs. They are launched at once, in parallel with the caller.
+    process (a bench, the tests) keep theirs. They are launched side by side, and the block begins once
+    they have started (a helper that could not start is left out), so no audit inside pays for a launch.
     """
     helpers = [_Helper(n) for n in range(1, count + 1)]
+    for helper in helpers:
+        helper.usable()
     outer = getattr(_warm, "helpers", None)
     _warm.helpers = helpers
     try:
