@@ -78,6 +78,12 @@ def test_no_banner_is_learned_once_and_reported_as_before(browser: Any, tmp_path
     assert "accept: nothing matching #cookie-accept became visible within 5 s" in problems["accept-all"]
     assert "reject: nothing matching #cookie-reject became visible within 5 s" in problems["reject-all"]
     assert "accept: nothing matching #cookie-accept became visible within 5 s" in problems["accept-then-withdraw"]
+    # The two after the first do not open the page again: they say what its look found, and that they did not.
+    later = {s.scenario: s for s in report.scenarios if s.scenario in ("reject-all", "accept-then-withdraw")}
+    not_visited = "not visited: an earlier scenario's look at this page found no banner to answer"
+    assert all(s.pages_visited == 0 and not_visited in s.notes for s in later.values()), later
+    first = next(s for s in report.scenarios if s.scenario == "accept-all")
+    assert not_visited not in first.notes
 
 
 def test_a_banner_that_is_there_is_waited_for_in_every_scenario(browser: Any) -> None:

@@ -142,8 +142,10 @@ def _config(action: str | None, retries: int) -> dict[str, Any]:
 # After its second look, autoconsent looks again only once the page's DOM has changed (findCmp waits for 500 ms
 # after a look, and for a mutation): a frame that looked twice, found nothing and has said nothing for longer than
 # that (a look begins with a report and asks for its evals as it goes) has a DOM that stopped changing, and a
-# banner is a change. So "no manager" is known then, not after every retry.
-QUIET_DOM_S = (RETRY_MS + 150) / 1000
+# banner is a change. So "no manager" is known then, not after every retry. The margin beyond the 500 ms covers
+# a look that takes long on a loaded machine (it ran 200 rules): with 150 ms, a page still changing was taken
+# for a still one under a load of four processes per core.
+QUIET_DOM_S = (RETRY_MS + 500) / 1000
 
 
 def _waits_for_change(state: _FrameState) -> bool:

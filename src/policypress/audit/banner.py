@@ -6,6 +6,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,19 @@ def custom_banner(accept: str | None, reject: str | None, reopen: str | None,
     return changed
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """Why the first look saw no banner, so that a later scenario can say so without visiting the page again.
+
+    ``hosted``: (the manager, its script's URL) when a hosted manager's script could not run here; else
+    ``selector`` (the selectors matched nothing: the problem names each scenario's own) or the words
+    ``said`` (autoconsent's)."""
+
+    hosted: tuple[Any, str] | None = None
+    selector: bool = False
+    said: str | None = None
+
+
 class Look:
     """One scenario's look for the banner: wait ``wait_ms`` for it, then say whether one was ``seen``."""
 
@@ -68,10 +82,15 @@ class Look:
         self.learned = learned  # what the first look said when it found no banner (later looks say the same)
         self.seen: bool | None = None
         self.said: str | None = None
+        self.verdict: Verdict | None = None
 
     def saw(self, seen: bool, said: str | None = None) -> None:
         """Whether a banner showed; ``said``: the problem reported when none did."""
         self.seen, self.said = seen, None if seen else said
+
+    def found_none(self, verdict: Verdict) -> None:
+        """The look ended with no banner, for this reason (kept when it is the first look)."""
+        self.verdict = verdict
 
 
 class BannerWatch:
@@ -88,12 +107,19 @@ class BannerWatch:
         self._changed = threading.Condition()
         self._state: bool | None = None  # None: not known yet
         self._said: str | None = None
+        self._verdict: Verdict | None = None
         self._looking = False
         self.waits = 0
 
     @property
     def known(self) -> bool | None:
         return self._state
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """Why the site shows no banner, once the first look found none and said why; else None."""
+        with self._changed:
+            return self._verdict if self._state is False and not self._looking else None
 
     @contextlib.contextmanager
     def look(self, timeout_ms: float) -> Iterator[Look]:
@@ -113,4 +139,5 @@ class BannerWatch:
                 with self._changed:
                     # A look that ended without an answer (a timeout, an error) teaches nothing: the next one looks.
                     self._state, self._said, self._looking = look.seen, look.said, False
+                    self._verdict = look.verdict if look.seen is False else None
                     self._changed.notify_all()

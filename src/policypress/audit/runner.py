@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .autoconsent import MISSING, Autoconsent
-from .banner import BannerConfig, BannerWatch, Look
+from .banner import BannerConfig, BannerWatch, Look, Verdict
 from .cdn import ConsentLibraries
 from .darkpatterns import DarkPatterns
 from .managers import SCRIPT_SOURCES, by_rule, loaded_by, not_exercised_message
@@ -107,6 +107,11 @@ class ScenarioRunner:
         started = time.perf_counter()
         result = ScenarioRun(scenario)
         answers = scenario not in (Scenario.BEFORE_CONSENT, Scenario.GPC)
+        verdict = self.watch.verdict if answers and self.at_end.evidence is None else None
+        if verdict is not None and (verdict.hosted or verdict.selector or verdict.said):  # the first look found no banner, and why: the same page would say the same
+            self._without_banner(result, verdict)
+            result.seconds = time.perf_counter() - started
+            return result
         # autoconsent only when the banner was not described on the command line: the selectors say how.
         auto = self.autoconsent if answers and self.banner.name == "material" else None
         visitor = Visitor(self.browser, self.site, self.standins, self.timing, gpc=scenario is Scenario.GPC,
@@ -132,6 +137,22 @@ class ScenarioRunner:
             visitor.close()
         result.seconds = time.perf_counter() - started
         return result
+
+    def _without_banner(self, result: ScenarioRun, verdict: Verdict) -> None:
+        """An answering scenario after the first look found no banner: its answer fails as the first look's
+        did, and what that visit would have seen is the before-consent scenario's (no page is visited; with
+        ``--evidence`` every scenario still visits, for its screenshot)."""
+        what, phase = ("reject", Phase.NO_CONSENT) if result.scenario is Scenario.REJECT_ALL else (
+            "accept", Phase.ACCEPTED)
+        record = result.record(phase)
+        label = self.site.label(self.site.pages[0])
+        record.note("not visited: an earlier scenario's look at this page found no banner to answer")
+        if verdict.hosted is not None:
+            result.not_exercised.append((label, not_exercised_message(*verdict.hosted, what)))
+            return
+        selector = self.banner.accept if what == "accept" else self.banner.reject
+        problem = not_shown(selector, self.banner.timeout_ms) if verdict.selector else verdict.said
+        self._banner_problem(result, label, f"{what}: {problem}")
 
     def _visit_all(self, visitor: Visitor, result: ScenarioRun, record: PhaseRecord) -> None:
         for page in self.site.pages:
@@ -193,15 +214,18 @@ class ScenarioRunner:
                 self._missing_said = True
                 record.note(MISSING)
             problem = visitor.click(selector, self.banner.timeout_ms, wait_ms=look.wait_ms)
-            look.saw(problem != not_shown(selector, self.banner.timeout_ms))
+            none = problem == not_shown(selector, self.banner.timeout_ms)
+            look.saw(not none)
             if problem is None:
                 how = "Material's banner rule" if material else "the --accept/--reject selectors"
                 self._answered = (self.banner.name, None)
                 record.note(f"banner answered ({what}) by {how}")
-            elif material and self._hosted(visitor, result, label, what):
+            elif material and self._hosted(visitor, result, label, what, look):
                 return None
+            elif none:
+                look.found_none(Verdict(selector=True))
             return problem
-        if self._hosted(visitor, result, label, what, offsite_only=True):
+        if self._hosted(visitor, result, label, what, look, offsite_only=True):
             look.saw(False)
             return None  # its script was stopped: no banner will come, however long autoconsent looks
         outcome = driver.answer(visitor.page, "optIn" if what == "accept" else "optOut", self.banner.timeout_ms,
@@ -221,11 +245,13 @@ class ScenarioRunner:
             record.note(f"{name}: banner answered ({what}) by autoconsent's rule '{outcome.rule}'")
             visitor.settle()
             return None
-        if not outcome.popup and self._hosted(visitor, result, label, what):
+        if not outcome.popup and self._hosted(visitor, result, label, what, look):
             return None
+        if not outcome.popup:
+            look.found_none(Verdict(said=outcome.problem))
         return outcome.problem
 
-    def _hosted(self, visitor: Visitor, result: ScenarioRun, label: str, what: str, *,
+    def _hosted(self, visitor: Visitor, result: ScenarioRun, label: str, what: str, look: Look | None = None, *,
                 offsite_only: bool = False) -> bool:
         """No banner appeared: when a hosted manager's script (stopped like every request off this machine) is
         why, the scenario is not exercised offline rather than failed. ``offsite_only``: only a script from
@@ -236,6 +262,8 @@ class ScenarioRunner:
             # A script a stand-in answered did run: no banner from it is the banner's problem, not the network's.
             if found.hosted and not answered and (offsite or not offsite_only):
                 result.not_exercised.append((label, not_exercised_message(found, url, what)))
+                if look is not None:
+                    look.found_none(Verdict(hosted=(found, url)))
                 return True
         return False
 
