@@ -72,6 +72,11 @@ class Verdict:
     selector: bool = False
     said: str | None = None
 
+    @property
+    def tells(self) -> bool:
+        """Whether it says enough for a later scenario to report without a look of its own."""
+        return self.hosted is not None or self.selector or bool(self.said)
+
 
 class Look:
     """One scenario's look for the banner: wait ``wait_ms`` for it, then say whether one was ``seen``."""
@@ -119,7 +124,8 @@ class BannerWatch:
     def verdict(self) -> Verdict | None:
         """Why the site shows no banner, once the first look found none and said why; else None."""
         with self._changed:
-            return self._verdict if self._state is False and not self._looking else None
+            told = self._verdict is not None and self._verdict.tells
+            return self._verdict if told and self._state is False and not self._looking else None
 
     @contextlib.contextmanager
     def look(self, timeout_ms: float) -> Iterator[Look]:

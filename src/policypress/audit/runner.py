@@ -31,6 +31,12 @@ def visits_per_scenario(scenario: Scenario, pages: int) -> int:
     return 2 * pages if scenario is Scenario.ACCEPT_THEN_WITHDRAW else pages
 
 
+def _answer_of(scenario: Scenario) -> tuple[str, Phase]:
+    """What an answering scenario does to the banner, and the phase its visits are recorded in (the withdrawal
+    begins with an accept)."""
+    return ("reject", Phase.NO_CONSENT) if scenario is Scenario.REJECT_ALL else ("accept", Phase.ACCEPTED)
+
+
 @dataclass
 class Tally:
     """The visits done by the scenarios of one audit, across their threads (for ``progress``)."""
@@ -107,8 +113,9 @@ class ScenarioRunner:
         started = time.perf_counter()
         result = ScenarioRun(scenario)
         answers = scenario not in (Scenario.BEFORE_CONSENT, Scenario.GPC)
+        # The first look found no banner, and why: the same page would say the same again.
         verdict = self.watch.verdict if answers and self.at_end.evidence is None else None
-        if verdict is not None and (verdict.hosted or verdict.selector or verdict.said):  # the first look found no banner, and why: the same page would say the same
+        if verdict is not None:
             self._without_banner(result, verdict)
             result.seconds = time.perf_counter() - started
             return result
@@ -123,8 +130,7 @@ class ScenarioRunner:
             elif scenario in (Scenario.ACCEPT_ALL, Scenario.REJECT_ALL):
                 # Only an answered banner makes the visits this scenario's: without one they repeat the
                 # before-consent scenario's, and what they found would be said to follow an answer never given.
-                what, phase = ("accept", Phase.ACCEPTED) if scenario is Scenario.ACCEPT_ALL else ("reject",
-                                                                                               Phase.NO_CONSENT)
+                what, phase = _answer_of(scenario)
                 record = result.record(phase)
                 if self._answer(visitor, result, what, record):
                     self._visit_all(visitor, result, record)
@@ -142,8 +148,7 @@ class ScenarioRunner:
         """An answering scenario after the first look found no banner: its answer fails as the first look's
         did, and what that visit would have seen is the before-consent scenario's (no page is visited; with
         ``--evidence`` every scenario still visits, for its screenshot)."""
-        what, phase = ("reject", Phase.NO_CONSENT) if result.scenario is Scenario.REJECT_ALL else (
-            "accept", Phase.ACCEPTED)
+        what, phase = _answer_of(result.scenario)
         record = result.record(phase)
         label = self.site.label(self.site.pages[0])
         record.note("not visited: an earlier scenario's look at this page found no banner to answer")
