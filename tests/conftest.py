@@ -12,19 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from policypress.chromium import CHROMIUM_ARGS
 from policypress.localserver import serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("POLICYPRESS_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BUILD_DATE = "2026-11-25"
 # The parts of the repository a build reads.
 PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "policy_data")
@@ -104,7 +97,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         yield instance
         instance.close()
 

@@ -9,7 +9,6 @@ holds the sha256 of every frozen data file: the paper traces back to the frozen 
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .chromium import CHROMIUM_ARGS
 from .errors import UsageError
 from .i18n import Lang
 from .locales import message
@@ -28,16 +28,6 @@ from .ui import ui
 from .versions import MANIFEST, Release, load_history, sha256_file
 
 EXIT_OK = 0
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# As in tests/conftest.py (and audit/browser.py): nothing of Chromium's own may call home.
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 # A second wall behind the request routing: no host name resolves.
 OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND", "--dns-prefetch-disable")
 CHECKSUM_LABEL = "sha256 of manifest.yaml"
@@ -58,16 +48,6 @@ class PrintRecord:
     @property
     def checksum_line(self) -> str:
         return f"{CHECKSUM_LABEL}: {self.checksum}" if self.checksum else ""
-
-
-def chromium_path() -> Path:
-    path = Path(os.environ.get("POLICYPRESS_CHROMIUM") or DEFAULT_CHROMIUM)
-    if not path.is_file():
-        raise UsageError(
-            f"Chromium not found at {path} (set POLICYPRESS_CHROMIUM to use another): run `make browser`, "
-            "which installs Debian's chromium package"
-        )
-    return path
 
 
 def manifest_sha256(release: Release) -> str:

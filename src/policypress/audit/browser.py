@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..chromium import CHROMIUM_ARGS, chromium_path
 from ..errors import AuditTimeout, UsageError
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# The same switches as the test suite's browser (tests/conftest.py): nothing of Chromium's own
-# (updates, sync, safe browsing lists) may call home.
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 AUDIT_ARGS = (
     # A second wall behind the in-browser interception: host names other than this machine's do not
     # resolve, so even a connection that no route sees (a <link rel=preconnect>) cannot leave.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
     "--dns-prefetch-disable",
-    # Playwright's contexts are private windows, where Chromium denies third-party frames their
-    # localStorage; a visitor's ordinary window allows it, and the audit must see what they would.
-    # (Unpartitioned third-party cookies stay blocked whatever the switches: vendors in frames are
-    # caught by their requests and their frames' storage.)
-    "--disable-features=ImprovedCookieControls",
 )
 
 
@@ -56,16 +40,6 @@ def wait_until_still(page: Any, timeout_ms: float = STILL_TIMEOUT_MS) -> None:
         page.wait_for_function(ANIMATIONS_DONE, timeout=timeout_ms)
     except PlaywrightError:
         raise AuditTimeout(page.url, timeout_ms / 1000, "its animations were still running", verb="did not settle") from None
-
-
-def chromium_path() -> Path:
-    path = Path(os.environ.get("POLICYPRESS_CHROMIUM") or DEFAULT_CHROMIUM)
-    if not path.is_file():
-        raise UsageError(
-            f"Chromium not found at {path} (set POLICYPRESS_CHROMIUM to use another): run `make browser`, "
-            "which installs Debian's chromium package"
-        )
-    return path
 
 
 @contextlib.contextmanager

@@ -28,7 +28,8 @@ from .options import data_option, output_option
 @output_option("the PDF to write", required=True)
 @data_option
 def command(version: str, lang: str, output: Path, data_dir: Path) -> int:
-    from ..pdf import chromium_path, footer_template, print_pdf, print_record, render_print_html
+    from ..chromium import chromium_path
+    from ..pdf import footer_template, print_pdf, print_record, render_print_html
 
     language = language_tag(lang)
     record = print_record(data_dir, version, language)
