@@ -40,9 +40,11 @@ check: $(STAMP)
 	$(BIN)/policypress check --data policy_data
 
 ## serve: live preview on http://127.0.0.1:8000/ (rebuilds on changes to policy_data/, docs/, hooks/);
-##        `make serve PREVIEW=1` also shows the draft
+##        `make serve PREVIEW=1` also shows the draft. A rebuild renders only the pages the change
+##        touches (MkDocs' --dirty; its warning says so); warnings are shown, not fatal, while editing
+SERVE_FLAGS := --dirty --no-strict
 serve: $(STAMP)
-	POLICYPRESS_PREVIEW=$(PREVIEW) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	POLICYPRESS_PREVIEW=$(PREVIEW) $(BIN)/mkdocs serve $(SERVE_FLAGS) --dev-addr 127.0.0.1:8000
 
 ## browser: Debian's chromium for the browser tests (Playwright drives it)
 browser:

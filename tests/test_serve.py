@@ -42,6 +42,14 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
     return False
 
 
+def make_serve_flags() -> list[str]:
+    """The flags `make serve` gives `mkdocs serve` (SERVE_FLAGS in the Makefile)."""
+    for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+        if line.startswith("SERVE_FLAGS :="):
+            return line.split(":=", 1)[1].split()
+    raise AssertionError("the Makefile has no SERVE_FLAGS")
+
+
 def start_serve(project: Path, log_path: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     log = log_path.open("w")
@@ -58,24 +66,36 @@ def start_serve(project: Path, log_path: Path, env: dict[str, str]) -> tuple[sub
 
 @pytest.mark.slow
 def test_serve_rebuilds_when_policy_data_changes(project_copy: Path, tmp_path: Path):
+    """As `make serve` runs it: a change to the draft renders the draft's pages again and leaves the
+    released ones as they were; after bad data and its fix, the site is whole again."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/en/privacy-policy/1.0/"
     log = (tmp_path / "serve.log").open("w")
+    temp = tmp_path / "temp"  # where mkdocs serve makes its site folder
+    temp.mkdir()
     server = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [str(BIN / "mkdocs"), "serve", *make_serve_flags(), "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project_copy,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "POLICY_DATE": "2026-11-25", "POLICYPRESS_PREVIEW": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "POLICY_DATE": "2026-11-25", "POLICYPRESS_PREVIEW": "1",
+             "TMPDIR": str(temp)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
         draft_url = f"http://127.0.0.1:{port}/en/privacy-policy/draft/"
         assert wait_for(lambda: (fetch(draft_url) or "").find("Our product is hosted") >= 0), "server did not start"
+        [site] = temp.glob("mkdocs_*")
+        released, draft = site / "en/privacy-policy/1.0/index.html", site / "en/privacy-policy/draft/index.html"
+        before = released.stat().st_mtime_ns, draft.stat().st_mtime_ns
 
         sections = project_copy / "policy_data" / "sections.yaml"
         original = sections.read_text(encoding="utf-8")
         sections.write_text(original.replace("Our product is hosted", "Our product is served"), encoding="utf-8")
         assert wait_for(lambda: "Our product is served" in (fetch(draft_url) or "")), "change not shown"
+        assert wait_for(lambda: "Our product is served" in (site / "search" / "search_index.json").read_text())
+        assert released.stat().st_mtime_ns == before[0]  # a released page does not change with the draft
+        assert draft.stat().st_mtime_ns != before[1]
+        assert "Our product are hosted on a datacenter" in (fetch(url) or "")  # 1.0 as published
 
         cookies = project_copy / "policy_data" / "cookies.yaml"
         good = cookies.read_text(encoding="utf-8")
@@ -128,3 +148,16 @@ def test_serve_checks_the_draft_and_a_build_the_release(cli, tmp_path: Path):
     assert "policypress scan: checked the built site against release 1.0 (policy_data/releases/1.0/cookies.yaml)" \
         in build.stderr
     assert "against the draft" not in build.stderr
+
+
+def test_a_page_left_by_a_dirty_rebuild_gets_the_new_scan_note() -> None:
+    """A page rendered once holds the placeholder; a page a dirty rebuild left as it was holds the last
+    note, which the new one replaces (escaped, as every note)."""
+    from policypress.scan.transparency import PLACEHOLDER, fill_scan_note
+
+    rendered = f"<table>…</table>{PLACEHOLDER}<p>after</p>"
+    first = fill_scan_note(rendered, "Checked on 1 May 2026 against 17 pages.")
+    assert first == '<table>…</table><p class="pp-scan-note">Checked on 1 May 2026 against 17 pages.</p><p>after</p>'
+    second = fill_scan_note(first, "Checked on 2 May 2026 against 18 pages <script>.")
+    assert second == ('<table>…</table><p class="pp-scan-note">Checked on 2 May 2026 against 18 pages &lt;script&gt;.</p>'
+                      "<p>after</p>")

@@ -20,6 +20,9 @@ carries the whole message the builder should show.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -186,7 +189,28 @@ class PageOutput:
     anchor_ids: frozenset[str] = field(default_factory=frozenset)
 
 
-def render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | None = None) -> PageOutput:
+OUTPUTS_KEPT = 1024
+
+
+def render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | None = None,
+                kept: OrderedDict[str, PageOutput] | None = None) -> PageOutput:
+    """``kept``: the pages without the draft an earlier build of this builder rendered, by everything they
+    show (``mkdocs serve`` renders the site again after each save, and an edit of the draft changes none)."""
+    parts = build.output_parts(page) if kept is not None else None
+    if kept is None or parts is None:
+        return _render_page(page, build, site_url=site_url)
+    languages = sorted({lang for release in build.history.releases for lang in release.policy.languages})
+    key = build.key("page-output", [*parts, site_url], languages)
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    output = kept[key] = _render_page(page, build, site_url=site_url)
+    if len(kept) > OUTPUTS_KEPT:
+        kept.popitem(last=False)
+    return output
+
+
+def _render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | None = None) -> PageOutput:
     rendered = render_generated_page(page, build)
     html_out = rendered.html
     if page.kind in (site.PageKind.CURRENT, site.PageKind.RELEASE, site.PageKind.DRAFT):
@@ -208,6 +232,16 @@ def render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | N
     # Material prints toc names as HTML: the titles come from the data, so escape them.
     toc = [{"level": h.level, "id": h.id, "name": str(escape.html(h.title)), "children": []} for h in rendered.headings]
     return PageOutput(html_out, toc, frozenset(rendered.anchor_ids))
+
+
+def site_digest(*parts: object) -> str:
+    """A digest of what every generated page shows of the site (its configuration, its pages, the options)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode("utf-8")).hexdigest()
+
+
+def page_digest(stub: str, output: PageOutput, site_key: str) -> str:
+    """What one generated page shows: equal digests, the same page (a dirty rebuild can leave it as it is)."""
+    return site_digest(site_key, stub, output.html, output.toc, sorted(output.anchor_ids))
 
 
 def consent_for(
@@ -340,4 +374,7 @@ def write_scan_notes(site_dir: Path, build: SiteBuild, report: ScanReport) -> No
             path = site_dir / site.page_url(page.src_uri, use_directory_urls=build.use_directory_urls)
             path = path / "index.html" if build.use_directory_urls else path
             note = scan_note(report, build.today, page.lang)
-            path.write_text(fill_scan_note(path.read_text(encoding="utf-8"), note), encoding="utf-8")
+            before = path.read_text(encoding="utf-8")
+            after = fill_scan_note(before, note)
+            if after != before:  # an unchanged page keeps its time: the next scan knows it is the same
+                path.write_text(after, encoding="utf-8")

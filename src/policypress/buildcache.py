@@ -195,7 +195,7 @@ def rendered(
     computed and kept. ``parts`` must name everything the output depends on besides the engine
     (fingerprinted here); ``encode`` makes the value JSON, ``decode`` reads it back (and may raise
     on a foreign shape: that is a miss)."""
-    key = hashlib.sha256(json.dumps([kind, engine_fingerprint(), *parts], default=str).encode()).hexdigest()
+    key = key_of(kind, parts)
     if key in _rendered:
         _rendered.move_to_end(key)
         return decode(_rendered[key])
@@ -215,6 +215,11 @@ def rendered(
     if len(_rendered) > RENDERED_ENTRIES:
         _rendered.popitem(last=False)
     return result
+
+
+def key_of(kind: str, parts: Sequence[object]) -> str:
+    """The key of an output of ``kind`` that depends on ``parts`` and on the engine."""
+    return hashlib.sha256(json.dumps([kind, engine_fingerprint(), *parts], default=str).encode()).hexdigest()
 
 
 def _read_rendered(entry: Path, key: str) -> Any:

@@ -116,13 +116,33 @@ class SiteBuild:
         """``compute()`` kept by ``buildcache.rendered``: ``parts`` name the releases (by seal) and
         options it depends on; the templates and the texts of ``langs`` (every language whose
         words the output holds) are added here."""
+        return buildcache.rendered(kind, self._with_texts(parts, langs), compute, self.cache_dir, encode=encode, decode=decode)
+
+    def key(self, kind: str, parts: Sequence[object], langs: Sequence[Lang]) -> str:
+        """The key ``frozen`` would keep the output under (for outputs kept elsewhere)."""
+        return buildcache.key_of(kind, self._with_texts(parts, langs))
+
+    def _with_texts(self, parts: Sequence[object], langs: Sequence[Lang]) -> list[object]:
         for lang in langs:
             if lang not in self._texts:
                 self._texts[lang] = buildcache.texts_fingerprint(locales.catalog(lang))
         texts = [(lang.value, self._texts[lang]) for lang in langs]
-        return buildcache.rendered(
-            kind, [self.render_fingerprint, texts, *parts], compute, self.cache_dir, encode=encode, decode=decode
-        )
+        return [self.render_fingerprint, texts, *parts]
+
+    def output_parts(self, page: GeneratedPage) -> list[object] | None:
+        """Everything a page without the draft shows besides the engine, the templates and the texts: the
+        page plan (links), the releases by seal (notices), the date, the options and the provenance of its
+        versions (a working-copy file). None for a page that shows the draft, or lists it (the archive)."""
+        if DRAFT in (page.version, page.old_version) or page.kind is PageKind.ARCHIVE:
+            return None
+        versions = [version for version in (page.version, page.old_version) if version is not None]
+        return [
+            [page.kind.value, page.lang.value, page.src_uri, page.title, page.version, page.old_version],
+            [(other.src_uri, other.title) for other in self.pages],
+            [(release.version, self.seal(release.version)) for release in self.history.releases],
+            self.today.isoformat(), self.preview, self.use_directory_urls,
+            [(version, sorted(self.provenance.paths(version))) for version in versions],
+        ]
 
     def diff(self, old: str, new: str) -> PolicyDiff:
         """The diff of two editions, once per build (each language's "what changed" page shows it)."""

@@ -17,9 +17,12 @@ Every problem becomes a ``DataIssue`` with file:line:column; nothing else escape
 from __future__ import annotations
 
 import codecs
+import copy
+import hashlib
 import os
 import re
 import stat
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -417,14 +420,34 @@ def _capped(problems: list[DataIssue], file: str) -> list[DataIssue]:
     return [*problems[:MAX_ISSUES_PER_FILE], DataIssue(file, 0, 0, "", f"and {more:,} more problems of the same kinds")]
 
 
+# Valid files parsed in this process, by name and text: a build reads a file again for the positions of
+# its values, and `mkdocs serve` reads every file after each save of one. Each caller gets its own copy.
+_PARSED_KEPT = 512
+_parsed: OrderedDict[tuple[str, bytes], YamlDocument] = OrderedDict()
+
+
 def load_yaml(path: Path, display_name: str) -> YamlDocument:
     """Parse one file. Problems are collected in ``issues``; ``data`` is None when unusable."""
     doc = YamlDocument(file=display_name)
     source, doc.issues = read_source(path, display_name)
     if source is None:
         return doc
+    key = (display_name, hashlib.blake2b(source.encode("utf-8"), digest_size=16).digest())
+    kept = _parsed.get(key)
+    if kept is None:
+        kept = _load(source, doc)
+        if kept.issues:
+            return kept
+        _parsed[key] = kept
+        if len(_parsed) > _PARSED_KEPT:
+            _parsed.popitem(last=False)
+    _parsed.move_to_end(key)
+    return YamlDocument(display_name, copy.deepcopy(kept.data), dict(kept.values), dict(kept.keys), [], kept.empty)
+
+
+def _load(source: str, doc: YamlDocument) -> YamlDocument:
     if _FAST_LOADER is not None and not _libyaml_differs(source):
-        fast = _parse(source, _FAST_LOADER, YamlDocument(file=display_name))
+        fast = _parse(source, _FAST_LOADER, YamlDocument(file=doc.file))
         if not fast.issues:
             return fast
     # Invalid (or no libyaml): the pure loader, whose wording every message and test uses.

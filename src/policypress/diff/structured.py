@@ -9,6 +9,7 @@ reads "countries: US -> IE, SE", not three element-wise edits.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import cast
 
 from pydantic import BaseModel
@@ -19,9 +20,10 @@ from .model import JSON, Action, Change, Entity, PathPart, PolicyDiff
 
 
 
-def _is_language_tag(key: object) -> bool:
+@lru_cache(maxsize=4096)  # asked of every key of every mapping compared; Babel's answer for a non-tag is not cached
+def _is_language_tag(key: str) -> bool:
     try:
-        Lang(str(key))
+        Lang(key)
     except ValueError:
         return False
     return True
@@ -37,7 +39,7 @@ def is_bilingual(value: JSON) -> bool:
     return (
         isinstance(value, dict)
         and bool(value)
-        and all(_is_language_tag(key) for key in value)
+        and all(_is_language_tag(str(key)) for key in value)
         and all(isinstance(item, str) for item in value.values())
     )
 

@@ -12,6 +12,7 @@ The files are read once per process and cached; texts are looked up by key and l
 from __future__ import annotations
 
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,8 +30,8 @@ _project_dir: Path | None = None
 
 
 @lru_cache(maxsize=None)
-def read_locale(path: Path) -> dict[str, str]:
-    """One locale file: a flat mapping of key to text."""
+def read_locale(path: Path, stamp: tuple[int, int] = (0, 0)) -> dict[str, str]:
+    """One locale file: a flat mapping of key to text (``stamp``: its time and size, read again when they change)."""
     try:
         text = path.read_text(encoding="utf-8")
         try:  # libyaml for a valid file (a tenth of the time); the pure parser words an error
@@ -56,20 +57,36 @@ def use_project_dir(path: Path | None) -> None:
     if path is not None and not path.is_dir():
         raise UsageError(f"locales_dir: {path}: no such folder (one <language>.yaml per language, such as fr.yaml)")
     _project_dir = path
+    _found.clear()  # a build looks again: `mkdocs serve` sees a locale file added or edited since the last
 
 
-def _files(lang: Lang) -> tuple[Path, ...]:
-    files = [SHIPPED_DIR / f"{lang.value}.yaml"]
-    if _project_dir is not None:
-        files.append(_project_dir / f"{lang.value}.yaml")
-    return tuple(path for path in files if path.is_file())
+# Each language's files as this build found them, with their times and sizes: every text looked up
+# asks, thousands of times a build, and the files are looked at once per build (use_project_dir).
+_found: dict[Lang, tuple[tuple[Path, tuple[int, int]], ...]] = {}
+
+
+def _files(lang: Lang) -> tuple[tuple[Path, tuple[int, int]], ...]:
+    if lang not in _found:
+        files = [SHIPPED_DIR / f"{lang.value}.yaml"]
+        if _project_dir is not None:
+            files.append(_project_dir / f"{lang.value}.yaml")
+        found = []
+        for path in files:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append((path, (info.st_mtime_ns, info.st_size)))
+        _found[lang] = tuple(found)
+    return _found[lang]
 
 
 @lru_cache(maxsize=None)
-def _catalog(lang: Lang, files: tuple[Path, ...]) -> dict[str, str]:
+def _catalog(lang: Lang, files: tuple[tuple[Path, tuple[int, int]], ...]) -> dict[str, str]:
     merged: dict[str, str] = {}
-    for path in files:
-        merged.update(read_locale(path))
+    for path, stamp in files:
+        merged.update(read_locale(path, stamp))
     return merged
 
 

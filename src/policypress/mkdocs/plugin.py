@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Literal, cast
@@ -62,7 +63,7 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 STYLESHEETS = ("policypress/policypress.css", "policypress/print.css")
 log = logging.getLogger("mkdocs.plugins.policypress")
 # How often `mkdocs serve` looks for a saved change (MkDocs' own: 0.5 s).
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.05
 
 
 class _Stopped(Abort):
@@ -93,8 +94,28 @@ class _BuildState:
     site_language: str = "en"
     language_site: bool = False
     generated: dict[str, site.GeneratedPage] = field(default_factory=dict)
+    outputs: dict[str, build.PageOutput] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
     navs: dict[Lang, Navigation] = field(default_factory=dict)
     translations: dict[str, dict[Lang, site.PageRef]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the last finished build wrote: its site folder and the digest of each generated page."""
+
+    site_dir: str
+    digests: dict[str, str]
+
+
+class _GeneratedFile(File):
+    """A generated page. In a dirty build (`mkdocs serve --dirty`, as `make serve` runs it) MkDocs renders
+    only the pages whose file says it is modified: ours are, when what they show has changed."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
 
 
 class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
@@ -104,9 +125,13 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         super().__init__()
         self._state: _BuildState | None = None
         self._command = "build"
+        self._dirty = False
+        self._written: _Written | None = None
+        self._outputs: OrderedDict[str, build.PageOutput] = OrderedDict()  # kept between `mkdocs serve` rebuilds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._command = command
+        self._dirty = dirty
 
     @property
     def state(self) -> _BuildState:
@@ -197,8 +222,23 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         state.language_site = config.nav is None and is_language_site(
             [file.src_uri for file in files.documentation_pages()], state.options.languages
         )
+        # The site's own pages and settings, as far as they show on ours (navigation, banner, options).
+        site_key = build.site_digest(
+            Path(config.config_file_path).read_bytes() if config.config_file_path else b"",
+            [(file.src_uri, _mtime(file.abs_src_path)) for file in files.documentation_pages()],
+            {key: value for key, value in config.extra.items() if key != "alternate"}, state.options,
+        )
+        # A dirty build rewrites only the pages whose digest changed since the last finished build into
+        # the same folder; until this one has finished, what is in the folder is not known.
+        written, self._written = (self._written if self._dirty else None), None
         for page in state.plan.pages:
-            file = File.generated(config, page.src_uri, content=page.stub())
+            output = state.outputs[page.src_uri] = build.render_page(
+                page, state.plan, site_url=config.site_url, kept=self._outputs if self._command == "serve" else None
+            )
+            digest = state.digests[page.src_uri] = build.page_digest(page.stub(), output, site_key)
+            file = cast(_GeneratedFile, _GeneratedFile.generated(config, page.src_uri, content=page.stub()))
+            file.modified = (written is None or written.site_dir != config.site_dir
+                             or written.digests.get(page.src_uri) != digest or not os.path.isfile(file.abs_dest_path))
             if not page.in_nav or not state.language_site:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
@@ -239,7 +279,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         page.update_date = page_date(generated, state.plan).isoformat()
         if generated is None:
             return html
-        output = build.render_page(generated, state.plan, site_url=config.site_url)
+        output = state.outputs[page.file.src_uri]
         page.toc = get_toc(cast(list[_TocToken], output.toc))
         page.present_anchor_ids = set(output.anchor_ids)
         return output.html
@@ -275,6 +315,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self.state
+        self._written = _Written(config.site_dir, dict(state.digests))
         if not state.options.scan_enabled:
             return
         site_dir = Path(config.site_dir)
@@ -333,6 +374,13 @@ def _poll_promptly(server: LiveReloadServer) -> None:
             server.watch(path)
     # A save seen in one poll and finished in the next is still one rebuild.
     server.build_delay = POLL_SECONDS
+
+
+def _mtime(path: str | None) -> int:
+    try:
+        return os.stat(path).st_mtime_ns if path else 0
+    except OSError:
+        return 0
 
 
 def _supported(code: str, languages: tuple[Lang, ...]) -> Lang:

@@ -13,11 +13,12 @@ same objects as in a serial scan.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pickle
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,12 +50,40 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def scan_one(matchers: Matchers, root: Path, page: str) -> Result:
+# What the pages of small scans in this process held, by their bytes: `mkdocs serve` scans the whole
+# site after each rebuild, and a dirty rebuild leaves most pages as they were. (Large scans keep
+# nothing: their memory stays flat.)
+_SEEN_ENTRIES = 2_000
+_seen: OrderedDict[tuple[int, str, bytes], tuple[Matchers, PageFindings]] = OrderedDict()
+
+
+def _read(root: Path, page: str) -> bytes | str:
+    """The page's bytes, or why it is not read."""
     try:
-        text = decode_html(read_bytes(root / page, root, MAX_PAGE_BYTES))
+        return read_bytes(root / page, root, MAX_PAGE_BYTES)
     except SkippedFile as exc:
         return str(exc)
-    return parse_page(matchers, page, text)
+
+
+def scan_one(matchers: Matchers, root: Path, page: str) -> Result:
+    data = _read(root, page)
+    return data if isinstance(data, str) else parse_page(matchers, page, decode_html(data))
+
+
+def _remembered(matchers: Matchers, root: Path, page: str) -> Result:
+    data = _read(root, page)
+    if isinstance(data, str):
+        return data
+    key = (id(matchers), page, hashlib.blake2b(data, digest_size=16).digest())
+    seen = _seen.get(key)
+    if seen is not None and seen[0] is matchers:
+        _seen.move_to_end(key)
+        return seen[1]
+    found = parse_page(matchers, page, decode_html(data))
+    _seen[key] = (matchers, found)
+    if len(_seen) > _SEEN_ENTRIES:
+        _seen.popitem(last=False)
+    return found
 
 
 class _KeyPickler(pickle.Pickler):
@@ -113,8 +142,9 @@ def _context() -> Any:
 def scan_pages(matchers: Matchers, root: Path, pages: Sequence[str], jobs: int) -> Iterator[tuple[str, Result]]:
     """(page, result) for each page, in order; ``jobs`` processes (1: this one)."""
     if jobs <= 1 or len(pages) < IN_PROCESS_BELOW:
+        read = _remembered if len(pages) < IN_PROCESS_BELOW else scan_one
         for page in pages:
-            yield page, scan_one(matchers, root, page)
+            yield page, read(matchers, root, page)
         return
     from concurrent.futures import ProcessPoolExecutor
 

@@ -5,6 +5,7 @@ carries a placeholder that the build fills in afterwards."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel.dates import format_date
 from markupsafe import escape
@@ -28,5 +29,13 @@ def scan_note(report: ScanReport, day: dt.date, lang: Lang) -> str:
     return text
 
 
+# The note as it is filled in: a page that a dirty build (`make serve`) did not render again still
+# holds the last build's note, which the new one replaces.
+_FILLED = re.compile(r'<p class="pp-scan-note">[^<]*</p>')
+
+
 def fill_scan_note(html: str, note: str) -> str:
-    return html.replace(PLACEHOLDER, f'<p class="pp-scan-note">{escape(note)}</p>')
+    filled = f'<p class="pp-scan-note">{escape(note)}</p>'
+    if PLACEHOLDER in html:
+        return html.replace(PLACEHOLDER, filled)
+    return _FILLED.sub(lambda _: filled, html)
