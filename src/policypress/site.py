@@ -71,7 +71,11 @@ class GeneratedPage:
         The title is HTML-escaped here because MkDocs themes print page titles
         unescaped (in <title>, the navigation and the <h1>).
         """
-        return f'---\ntitle: "{_yaml_escape(str(html(self.title)))}"\n---\n'
+        # A release's page and a "what changed" page are records, found through the archive: the site's
+        # search finds the policy in effect (and the draft in previews) rather than every version of each
+        # sentence. (Material's search reads `search: exclude`; MkDocs' own search theme indexes every page.)
+        record = "search:\n  exclude: true\n" if self.kind in (PageKind.RELEASE, PageKind.CHANGES) else ""
+        return f'---\ntitle: "{_yaml_escape(str(html(self.title)))}"\n{record}---\n'
 
 
 def _yaml_escape(value: str) -> str:
