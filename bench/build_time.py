@@ -19,6 +19,7 @@ bytecode in a temporary folder (PYTHONPYCACHEPREFIX), as an ordinary install doe
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -65,6 +66,10 @@ def plain_project(built: Path, target: Path) -> int:
     """Every page of ``built`` as a docs/ page of a plain project; returns the page count."""
     docs = target / "docs"
     pages = 0
+    # The pages our build left out of the search index (a release's, a "what changed" page) are left out
+    # of the plain build's too: the same pages with the same search.
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    searched = {doc["location"].split("#", 1)[0] for doc in index["docs"]}
     for page in sorted(built.rglob("index.html")):
         if page.parent.name in ("search", "assets") or "404" in page.parts:
             continue
@@ -75,7 +80,9 @@ def plain_project(built: Path, target: Path) -> int:
         source = docs / ("index.md" if relative == Path(".") else relative.with_suffix(".md"))
         source.parent.mkdir(parents=True, exist_ok=True)
         # A blank line around the HTML keeps Markdown from touching it: the text is the same.
-        source.write_text(f"\n{match.group(1)}\n", encoding="utf-8")
+        location = "" if relative == Path(".") else f"{relative.as_posix()}/"
+        meta = "" if location in searched else "---\nsearch:\n  exclude: true\n---\n"
+        source.write_text(f"{meta}\n{match.group(1)}\n", encoding="utf-8")
         pages += 1
     (target / "mkdocs.yml").write_text(yaml.safe_dump(plain_config()), encoding="utf-8")
     return pages
