@@ -289,7 +289,7 @@ def test_parallel_builds_share_the_cache_and_a_warm_build_equals_one_without(pro
 def test_serve_looks_for_saved_changes_every_twentieth_of_a_second(tmp_path):
     from mkdocs.livereload import LiveReloadServer
 
-    from policypress.mkdocs.plugin import POLL_SECONDS, _poll_promptly
+    from policypress.mkdocs.serve import POLL_SECONDS, poll_promptly
 
     data, docs = tmp_path / "policy_data", tmp_path / "docs"
     data.mkdir(), docs.mkdir()
@@ -297,7 +297,7 @@ def test_serve_looks_for_saved_changes_every_twentieth_of_a_second(tmp_path):
     server.watch(str(docs))
     server.watch(str(data))
     server.watch(str(data))  # watched twice (MkDocs' config.watch and the plugin): scheduled once
-    _poll_promptly(server)
+    poll_promptly(server)
     assert server.observer.timeout == POLL_SECONDS == 0.05  # MkDocs' own: 0.5 s
     assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted([str(data), str(docs)])
     server.observer.start()

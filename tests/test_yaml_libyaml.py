@@ -127,3 +127,18 @@ def test_the_c_composer_really_crashes_on_deep_nesting():
     code = "import yaml; yaml.compose('[' * 100000 + ']' * 100000, Loader=yaml.CSafeLoader)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert result.returncode != 0
+
+
+def test_a_file_read_again_is_a_copy_of_its_own_and_a_changed_file_is_read_anew(tmp_path):
+    """Valid files are kept by their text (a build reads each twice, `mkdocs serve` after every save):
+    what one caller changes in its document is not what the next one reads."""
+    path = tmp_path / "cookies.yaml"
+    path.write_text("cookies:\n  _ga:\n    category: analytics\n", encoding="utf-8")
+    first = load_yaml(path, "cookies.yaml")
+    first.data["cookies"]["_ga"]["category"] = "changed by a caller"
+    first.issues.append(first.issue(("cookies", "_ga"), "an issue a caller added"))
+    again = load_yaml(path, "cookies.yaml")
+    assert again.data == {"cookies": {"_ga": {"category": "analytics"}}} and again.issues == []
+    assert again.position(("cookies", "_ga")) == first.position(("cookies", "_ga"))
+    path.write_text("cookies:\n  _gid:\n    category: analytics\n", encoding="utf-8")
+    assert load_yaml(path, "cookies.yaml").data == {"cookies": {"_gid": {"category": "analytics"}}}

@@ -423,7 +423,7 @@ def _capped(problems: list[DataIssue], file: str) -> list[DataIssue]:
 # Valid files parsed in this process, by name and text: a build reads a file again for the positions of
 # its values, and `mkdocs serve` reads every file after each save of one. Each caller gets its own copy.
 _PARSED_KEPT = 512
-_parsed: OrderedDict[tuple[str, bytes], YamlDocument] = OrderedDict()
+_parsed: OrderedDict[tuple[str, bool, bytes], YamlDocument] = OrderedDict()
 
 
 def load_yaml(path: Path, display_name: str) -> YamlDocument:
@@ -432,7 +432,8 @@ def load_yaml(path: Path, display_name: str) -> YamlDocument:
     source, doc.issues = read_source(path, display_name)
     if source is None:
         return doc
-    key = (display_name, hashlib.blake2b(source.encode("utf-8"), digest_size=16).digest())
+    # Which reader is in use is part of the key: without libyaml (or with it switched off) the pure one reads.
+    key = (display_name, _FAST_LOADER is not None, hashlib.blake2b(source.encode("utf-8"), digest_size=16).digest())
     kept = _parsed.get(key)
     if kept is None:
         kept = _load(source, doc)

@@ -43,7 +43,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import _TocToken, get_toc
 from mkdocs.utils import normalize_url
 from mkdocs.utils.templates import TemplateContext
-from watchdog.observers.polling import PollingObserver
 
 from policypress import build, locales, site
 from policypress.buildcache import cache_dir_for, theme_bytecode_dir
@@ -56,14 +55,13 @@ from policypress.versions import Release
 
 from .config import PolicyPressConfig
 from .navigation import is_language_site, language_navs, place_pages
+from .serve import GeneratedFile, Written, poll_promptly
 from .storage import theme_storage
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 # Static files of THEME_DIR, which MkDocs copies (and serves) like any theme asset.
 STYLESHEETS = ("policypress/policypress.css", "policypress/print.css")
 log = logging.getLogger("mkdocs.plugins.policypress")
-# How often `mkdocs serve` looks for a saved change (MkDocs' own: 0.5 s).
-POLL_SECONDS = 0.05
 
 
 class _Stopped(Abort):
@@ -100,24 +98,6 @@ class _BuildState:
     translations: dict[str, dict[Lang, site.PageRef]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Written:
-    """What the last finished build wrote: its site folder and the digest of each generated page."""
-
-    site_dir: str
-    digests: dict[str, str]
-
-
-class _GeneratedFile(File):
-    """A generated page. In a dirty build (`mkdocs serve --dirty`, as `make serve` runs it) MkDocs renders
-    only the pages whose file says it is modified: ours are, when what they show has changed."""
-
-    modified = True
-
-    def is_modified(self) -> bool:
-        return self.modified
-
-
 class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
     """Builds the policy pages of ``policy_data/`` into a Material for MkDocs site."""
 
@@ -126,7 +106,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         self._state: _BuildState | None = None
         self._command = "build"
         self._dirty = False
-        self._written: _Written | None = None
+        self._written: Written | None = None
         self._outputs: OrderedDict[str, build.PageOutput] = OrderedDict()  # kept between `mkdocs serve` rebuilds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -212,7 +192,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         server.watch(str(self.state.options.data_dir))
-        _poll_promptly(server)
+        poll_promptly(server)
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -236,7 +216,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
                 page, state.plan, site_url=config.site_url, kept=self._outputs if self._command == "serve" else None
             )
             digest = state.digests[page.src_uri] = build.page_digest(page.stub(), output, site_key)
-            file = cast(_GeneratedFile, _GeneratedFile.generated(config, page.src_uri, content=page.stub()))
+            file = cast(GeneratedFile, GeneratedFile.generated(config, page.src_uri, content=page.stub()))
             file.modified = (written is None or written.site_dir != config.site_dir
                              or written.digests.get(page.src_uri) != digest or not os.path.isfile(file.abs_dest_path))
             if not page.in_nav or not state.language_site:
@@ -315,7 +295,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self.state
-        self._written = _Written(config.site_dir, dict(state.digests))
+        self._written = Written(config.site_dir, dict(state.digests))
         if not state.options.scan_enabled:
             return
         site_dir = Path(config.site_dir)
@@ -353,27 +333,6 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             return state.site_alternate
         covered = {alt["lang"] for alt in ours}
         return ours + [alt for alt in state.site_alternate if isinstance(alt, dict) and alt.get("lang") not in covered]
-
-
-def _poll_promptly(server: LiveReloadServer) -> None:
-    """MkDocs looks for changes every 0.5 s and then waits 0.1 s for more: a save waits 0.35 s on
-    average before its rebuild starts, most of the 0.5 s a data change may take to show. Polling
-    every POLL_SECONDS (a stat of each watched file: data, docs, config) cuts that to tens of ms,
-    with no system limit to run into (as inotify watches would). The watched paths are moved over
-    with MkDocs' own watch()/unwatch(); a server of another shape keeps its observer."""
-    watched = getattr(server, "_watched_paths", None)  # MkDocs' record of watch() calls; no public one
-    if not isinstance(watched, dict) or not isinstance(server.observer, PollingObserver) or server.observer.is_alive():
-        return
-    paths = dict(watched)
-    for path, count in paths.items():
-        for _ in range(count):
-            server.unwatch(path)
-    server.observer = PollingObserver(timeout=POLL_SECONDS)
-    for path, count in paths.items():
-        for _ in range(count):
-            server.watch(path)
-    # A save seen in one poll and finished in the next is still one rebuild.
-    server.build_delay = POLL_SECONDS
 
 
 def _mtime(path: str | None) -> int:
