@@ -114,7 +114,11 @@ def _descendants(pid: int) -> set[int]:
     todo = [pid]
     while todo:
         parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
+        try:
+            tasks = list(Path(f"/proc/{parent}/task").iterdir())
+        except OSError:
+            continue  # it ended while we looked (a renderer of another test's browser closing, say)
+        for task in tasks:
             with contextlib.suppress(OSError):
                 for child in (task / "children").read_text().split():
                     if int(child) not in found:
