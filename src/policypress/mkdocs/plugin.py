@@ -215,8 +215,9 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
             output = state.outputs[page.src_uri] = build.render_page(
                 page, state.plan, site_url=config.site_url, kept=self._outputs if self._command == "serve" else None
             )
-            digest = state.digests[page.src_uri] = build.page_digest(page.stub(), output, site_key)
-            file = cast(GeneratedFile, GeneratedFile.generated(config, page.src_uri, content=page.stub()))
+            stub = page.stub()
+            digest = state.digests[page.src_uri] = build.page_digest(stub, output, site_key)
+            file = cast(GeneratedFile, GeneratedFile.generated(config, page.src_uri, content=stub))
             file.modified = (written is None or written.site_dir != config.site_dir
                              or written.digests.get(page.src_uri) != digest or not os.path.isfile(file.abs_dest_path))
             if not page.in_nav or not state.language_site:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..trackers.matching import CompiledDetector, Matchers, ParsedUrl, parse_url
 from ..trackers.signatures import UrlKind
@@ -21,6 +21,9 @@ from .consent_apis import ConsentCommand, consent_commands
 from .consent_code import Code, CodeGate, judge
 from .gating import DEFERRED_URL_ATTRIBUTES, Gate, embed_gate, is_code, script_gate
 from .javascript import CodeWrite, storage_writes
+
+if TYPE_CHECKING:
+    from .page import PageFindings
 
 ENTRIES = 2048  # scripts and URLs of one site's templates, many times over
 _LONGEST = 100_000  # a longer script is a bundle pasted once, not a template's snippet: not kept
@@ -120,6 +123,12 @@ class Memo:
         self._urls: OrderedDict[tuple[str, str], ParsedUrl | None] = OrderedDict()
         self._matches: OrderedDict[tuple[UrlKind, ParsedUrl], list[CompiledDetector]] = OrderedDict()
         self._markup: OrderedDict[tuple[object, ...], Markup] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, bytes], PageFindings] = OrderedDict()
+
+    def page(self, page: str, digest: bytes, make: Callable[[], PageFindings]) -> PageFindings:
+        """What a whole page held, by its name and the digest of its bytes (small scans only: `mkdocs serve`
+        scans the site after each rebuild, and a dirty rebuild leaves most pages as they were)."""
+        return _recall(self._pages, (page, digest), make)
 
     def script(self, text: str) -> InlineScript:
         if len(text) > _LONGEST:

@@ -18,13 +18,14 @@ import io
 import os
 import pickle
 import threading
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..trackers.matching import CompiledDetector, Matchers, compile_signatures
 from ..trackers.signatures import Signatures
+from .memo import memo_for
 from .page import PageFindings, parse_page
 from .reading import MAX_PAGE_BYTES, SkippedFile, decode_html, read_bytes
 
@@ -50,13 +51,6 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-# What the pages of small scans in this process held, by their bytes: `mkdocs serve` scans the whole
-# site after each rebuild, and a dirty rebuild leaves most pages as they were. (Large scans keep
-# nothing: their memory stays flat.)
-_SEEN_ENTRIES = 2_000
-_seen: OrderedDict[tuple[int, str, bytes], tuple[Matchers, PageFindings]] = OrderedDict()
-
-
 def _read(root: Path, page: str) -> bytes | str:
     """The page's bytes, or why it is not read."""
     try:
@@ -71,19 +65,13 @@ def scan_one(matchers: Matchers, root: Path, page: str) -> Result:
 
 
 def _remembered(matchers: Matchers, root: Path, page: str) -> Result:
+    """``scan_one``, remembered in the signatures' memo by the page's bytes (large scans keep nothing:
+    their memory stays flat)."""
     data = _read(root, page)
     if isinstance(data, str):
         return data
-    key = (id(matchers), page, hashlib.blake2b(data, digest_size=16).digest())
-    seen = _seen.get(key)
-    if seen is not None and seen[0] is matchers:
-        _seen.move_to_end(key)
-        return seen[1]
-    found = parse_page(matchers, page, decode_html(data))
-    _seen[key] = (matchers, found)
-    if len(_seen) > _SEEN_ENTRIES:
-        _seen.popitem(last=False)
-    return found
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    return memo_for(matchers).page(page, digest, lambda: parse_page(matchers, page, decode_html(data)))
 
 
 class _KeyPickler(pickle.Pickler):
