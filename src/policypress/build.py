@@ -344,7 +344,7 @@ def scan_verdict(site_dir: Path, table: CookieTable, options: Options) -> ScanVe
     try:
         report = scan_site(
             site_dir, policy, extra_pages=list(options.scan_pages), strict=options.scan_strict,
-            data_dir=table.data_dir, site_hosts=options.site_hosts,
+            data_dir=table.data_dir, site_hosts=options.site_hosts, cache_dir=cache_dir_for(options.data_dir),
         )
     except PolicyPressError as exc:
         raise BuildStopped(f"policypress scan (of {table.label}): {exc}") from None

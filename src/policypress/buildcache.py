@@ -162,13 +162,27 @@ def pickled(folder: str, key: str, kind: type[T], compute: Callable[[], T], cach
     ``compute`` propagates and nothing is written."""
     if cache_dir is None:
         return compute()
-    key = hashlib.sha256(f"{engine_fingerprint()}\n{key}".encode()).hexdigest()
-    entry = Path(cache_dir) / folder / f"{key}.pickle"
-    value = _read(entry, key, kind)
+    value = read_pickle(folder, key, kind, cache_dir)
     if value is None:
         value = compute()
-        _write(entry, key, value)
+        write_pickle(folder, key, value, cache_dir)
     return value
+
+
+def _pickle_entry(folder: str, key: str, cache_dir: Path) -> tuple[Path, str]:
+    key = hashlib.sha256(f"{engine_fingerprint()}\n{key}".encode()).hexdigest()
+    return Path(cache_dir) / folder / f"{key}.pickle", key
+
+
+def read_pickle(folder: str, key: str, kind: type[T], cache_dir: Path) -> T | None:
+    """The ``kind`` that ``write_pickle`` kept under ``key`` (with this engine), or None."""
+    entry, full_key = _pickle_entry(folder, key, cache_dir)
+    return _read(entry, full_key, kind)
+
+
+def write_pickle(folder: str, key: str, value: object, cache_dir: Path) -> None:
+    entry, full_key = _pickle_entry(folder, key, cache_dir)
+    _write(entry, full_key, value)
 
 
 def _write_bytes(entry: Path, data: bytes) -> None:

@@ -55,7 +55,8 @@ from policypress.versions import Release
 
 from .config import PolicyPressConfig
 from .navigation import is_language_site, language_navs, place_pages
-from .serve import GeneratedFile, Written, poll_promptly
+from .generated import GeneratedFile, GeneratedPage
+from .serve import Written, poll_promptly
 from .storage import theme_storage
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -96,6 +97,9 @@ class _BuildState:
     digests: dict[str, str] = field(default_factory=dict)
     navs: dict[Lang, Navigation] = field(default_factory=dict)
     translations: dict[str, dict[Lang, site.PageRef]] = field(default_factory=dict)
+    # Made once per build: the banner's settings by language and policy link, our theme texts by language.
+    consents: dict[tuple[Lang, str], dict[str, Any]] = field(default_factory=dict)
+    theme_texts: dict[Lang, dict[str, str]] = field(default_factory=dict)
 
 
 class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
@@ -222,6 +226,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
                              or written.digests.get(page.src_uri) != digest or not os.path.isfile(file.abs_dest_path))
             if not page.in_nav or not state.language_site:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
+            GeneratedPage(None, file, config)  # becomes file.page, which MkDocs' navigation and build use
             files.append(file)
             state.generated[page.src_uri] = page
         artifacts = build.artifacts(state.plan, state.current, site_url=config.site_url, languages=state.options.languages)
@@ -282,17 +287,31 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         context["pp"] = {  # type: ignore[typeddict-unknown-key]  # read by our partials
             # The site's own pages keep the theme's language (a `language: de` site stays German).
             "lang": page_lang.value if page_lang else "",
-            "consent": build.consent_for(
-                state.current, lang, policy_url=policy_url, site_consent=state.site_consent, options=state.options
-            ),
+            "consent": self._consent(lang, policy_url),
             "owner": state.current.policy.controller.legal_name,
             "cookie_settings": ui("consent.settings", lang),
             "feed_url": normalize_url(feed_path(lang), page),
             "feed_title": ui("feed.title", lang),
-            "theme_texts": theme_texts(lang),  # our corrections of Material's texts (partials/language.html)
+            "theme_texts": self._theme_texts(lang),  # our corrections of Material's texts (partials/language.html)
             "x_default": self._x_default(page_lang, config.extra["alternate"]),
         }
         return context
+
+    def _consent(self, lang: Lang, policy_url: str) -> dict[str, Any]:
+        """The banner's settings, the same for every page of a language at the same depth: made once."""
+        state = self.state
+        key = (lang, policy_url)
+        if key not in state.consents:
+            state.consents[key] = build.consent_for(
+                state.current, lang, policy_url=policy_url, site_consent=state.site_consent, options=state.options
+            )
+        return state.consents[key]
+
+    def _theme_texts(self, lang: Lang) -> dict[str, str]:
+        texts = self.state.theme_texts
+        if lang not in texts:
+            texts[lang] = theme_texts(lang)
+        return texts[lang]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self.state

@@ -1,7 +1,7 @@
-"""`mkdocs serve` as `make serve` runs it: prompt polling, and generated pages that know whether they changed.
+"""`mkdocs serve` as `make serve` runs it: prompt polling, and what the last build wrote.
 
-MkDocs' serve plumbing has no public hook for either: the polling observer is replaced through
-MkDocs' own watch()/unwatch(), and a dirty build (``--dirty``) asks each page's file ``is_modified()``.
+MkDocs' serve plumbing has no public hook for polling: the polling observer is replaced through
+MkDocs' own watch()/unwatch(). (A dirty build's ``is_modified()`` of our pages: generated.py.)
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import File
 from watchdog.observers.polling import PollingObserver
 
 # How often `mkdocs serve` looks for a saved change (MkDocs' own: 0.5 s).
@@ -22,16 +21,6 @@ class Written:
 
     site_dir: str
     digests: dict[str, str]
-
-
-class GeneratedFile(File):
-    """A generated page. In a dirty build (`mkdocs serve --dirty`, as `make serve` runs it) MkDocs renders
-    only the pages whose file says it is modified: ours are, when what they show has changed."""
-
-    modified = True
-
-    def is_modified(self) -> bool:
-        return self.modified
 
 
 def poll_promptly(server: LiveReloadServer) -> None:

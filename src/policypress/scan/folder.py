@@ -23,6 +23,7 @@ from .javascript import css_urls, line_at, storage_writes
 from ..trackers.matching import CompiledDetector, Matchers, parse_url
 from .memo import vendor_offsets
 from .page import LocalFile, snippet
+from .ledger import Ledger
 from .pool import scan_pages
 from .reading import SkippedFile, TooLarge, decode_text, read_bytes
 from ..trackers.signatures import UrlKind
@@ -173,15 +174,18 @@ def scan_folder(
     into: Observations,
     on_page: Callable[[], None] | None = None,
     jobs: int = 1,
+    ledger: Ledger | None = None,
 ) -> None:
     """Scan ``pages`` (files of ``folder``) into ``into``; ``jobs`` processes read and parse them
-    (pool.py), this one folds the results in page order and reads the site's own files once."""
+    (pool.py), this one folds the results in page order and reads the site's own files once.
+    ``ledger``: pages known from earlier scans by their bytes (ledger.py)."""
     files = _SiteFiles(folder, matchers)
     root = folder.resolve()
     # A script's writes are reported once, at the file, whichever pages load it.
     reported_scripts: set[str] = set()
     into.folders.append(display)
-    for page, found in scan_pages(matchers, root, [path.relative_to(folder).as_posix() for path in pages], jobs):
+    for page, found in scan_pages(matchers, root, [path.relative_to(folder).as_posix() for path in pages], jobs,
+                                   ledger):
         if isinstance(found, str):
             into.skipped.append(SkippedSighting(Place(display, page, None, None), found))
             if on_page is not None:

@@ -8,15 +8,13 @@ report is the same, byte for byte, whatever the number of processes.
 
 A vendor found is sent as its (vendor, detector) key, not as the detector with its whole
 vendor, and the parent puts its own detector back: less to pickle, and sightings hold the
-same objects as in a serial scan.
+same objects as in a serial scan. A build's scan also has a ledger (ledger.py): pages whose
+bytes it knows from an earlier build are not read again, in this process or in a worker.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
-import pickle
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..trackers.matching import CompiledDetector, Matchers, compile_signatures
 from ..trackers.signatures import Signatures
+from .ledger import Ledger, detectors_of, digest_of, dump, load
 from .memo import memo_for
 from .page import PageFindings, parse_page
 from .reading import MAX_PAGE_BYTES, SkippedFile, decode_html, read_bytes
@@ -64,30 +63,25 @@ def scan_one(matchers: Matchers, root: Path, page: str) -> Result:
     return data if isinstance(data, str) else parse_page(matchers, page, decode_html(data))
 
 
-def _remembered(matchers: Matchers, root: Path, page: str) -> Result:
-    """``scan_one``, remembered in the signatures' memo by the page's bytes (large scans keep nothing:
-    their memory stays flat)."""
+def _remembered(matchers: Matchers, root: Path, page: str, ledger: Ledger | None, in_memory: bool) -> Result:
+    """``scan_one``, remembered by the page's bytes in the ``ledger`` and, ``in_memory``, in the
+    signatures' memo (a large scan keeps nothing in memory: its memory stays flat)."""
     data = _read(root, page)
     if isinstance(data, str):
         return data
-    digest = hashlib.blake2b(data, digest_size=16).digest()
-    return memo_for(matchers).page(page, digest, lambda: parse_page(matchers, page, decode_html(data)))
+    digest = digest_of(data)
+    if not in_memory:
+        return _ledgered(matchers, page, data, digest, ledger)
+    return memo_for(matchers).page(page, digest, lambda: _ledgered(matchers, page, data, digest, ledger))
 
 
-class _KeyPickler(pickle.Pickler):
-    def persistent_id(self, obj: Any) -> Any:
-        if isinstance(obj, CompiledDetector):
-            return (obj.vendor_id, obj.order)
-        return None
-
-
-class _KeyUnpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, detectors: dict[tuple[str, int], CompiledDetector]) -> None:
-        super().__init__(io.BytesIO(data))
-        self._detectors = detectors
-
-    def persistent_load(self, pid: Any) -> CompiledDetector:
-        return self._detectors[pid]
+def _ledgered(matchers: Matchers, page: str, data: bytes, digest: bytes, ledger: Ledger | None) -> PageFindings:
+    found = ledger.get(page, digest) if ledger is not None else None
+    if found is None:
+        found = parse_page(matchers, page, decode_html(data))
+        if ledger is not None:
+            ledger.put(page, digest, dump(found))
+    return found
 
 
 def _start(signatures: Signatures) -> None:
@@ -95,26 +89,11 @@ def _start(signatures: Signatures) -> None:
     _matchers = compile_signatures(signatures)
 
 
-def _scan_chunk(root: str, pages: list[str]) -> bytes:
+def _scan_chunk(root: str, pages: list[str]) -> list[bytes | str]:
+    """Each page's ``dump`` (what the ledger keeps), or why it was not read."""
     assert _matchers is not None, "the pool's initializer compiles the signatures"
     results = [scan_one(_matchers, Path(root), page) for page in pages]
-    buffer = io.BytesIO()
-    _KeyPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(results)
-    return buffer.getvalue()
-
-
-def _detectors(matchers: Matchers) -> dict[tuple[str, int], CompiledDetector]:
-    found: dict[tuple[str, int], CompiledDetector] = {}
-    for _, compiled in matchers.inline:
-        found[(compiled.vendor_id, compiled.order)] = compiled
-    for rules in [*matchers.elements_by_tag.values(), *matchers.elements_by_attribute.values()]:
-        for rule in rules:
-            found[(rule.compiled.vendor_id, rule.compiled.order)] = rule.compiled
-    # URL detectors sit inside the URL indexes; the same detector, rebuilt, is equal to theirs.
-    for rank, (vendor_id, vendor) in enumerate(matchers.signatures.vendors.items()):
-        for order, detector in enumerate(vendor.detect):
-            found.setdefault((vendor_id, order), CompiledDetector(vendor_id, vendor, detector, order, rank))
-    return found
+    return [found if isinstance(found, str) else dump(found) for found in results]
 
 
 def _context() -> Any:
@@ -127,31 +106,74 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def scan_pages(matchers: Matchers, root: Path, pages: Sequence[str], jobs: int) -> Iterator[tuple[str, Result]]:
-    """(page, result) for each page, in order; ``jobs`` processes (1: this one)."""
-    if jobs <= 1 or len(pages) < IN_PROCESS_BELOW:
-        read = _remembered if len(pages) < IN_PROCESS_BELOW else scan_one
+def scan_pages(matchers: Matchers, root: Path, pages: Sequence[str], jobs: int,
+               ledger: Ledger | None = None) -> Iterator[tuple[str, Result]]:
+    """(page, result) for each page, in order; ``jobs`` processes (1: this one). ``ledger``: the
+    results of earlier scans, by the pages' bytes (see ledger.py); this scan's are put in it."""
+    small = len(pages) < IN_PROCESS_BELOW
+    if jobs <= 1 or small:
         for page in pages:
-            yield page, read(matchers, root, page)
+            yield page, (_remembered(matchers, root, page, ledger, small) if small or ledger is not None
+                         else scan_one(matchers, root, page))
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    detectors = _detectors(matchers)
-    chunks = (list(pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK))
+    detectors = detectors_of(matchers)
     workers = min(jobs, -(-len(pages) // CHUNK))
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start,
                              initargs=(matchers.signatures,)) as pool:
-        pending: deque[tuple[list[str], Future[bytes]]] = deque()
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(_scan_chunk, str(root), chunk)))
+        pending: deque[_Chunk] = deque()
+        for chunk in _chunks(root, pages, ledger):
+            if chunk.misses:
+                chunk.future = pool.submit(_scan_chunk, str(root), chunk.misses)
+            pending.append(chunk)
             if len(pending) >= workers * AHEAD:
-                yield from _fold(pending.popleft(), detectors)
+                yield from pending.popleft().results(detectors, ledger)
         while pending:
-            yield from _fold(pending.popleft(), detectors)
+            yield from pending.popleft().results(detectors, ledger)
 
 
-def _fold(done: tuple[list[str], Future[bytes]], detectors: dict[tuple[str, int], CompiledDetector]
-          ) -> Iterator[tuple[str, Result]]:
-    chunk, future = done
-    results: list[Result] = _KeyUnpickler(future.result(), detectors).load()
-    yield from zip(chunk, results)
+class _Chunk:
+    """Up to ``CHUNK`` pages in order: those the ledger knows, and the misses a worker reads."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[str, PageFindings | bytes | None]] = []  # (page, known findings or its digest)
+        self.misses: list[str] = []
+        self.future: Future[list[bytes | str]] | None = None
+
+    def results(self, detectors: dict[tuple[str, int], CompiledDetector], ledger: Ledger | None
+                ) -> Iterator[tuple[str, Result]]:
+        read = iter(self.future.result() if self.future is not None else ())
+        for page, known in self.pages:
+            if isinstance(known, PageFindings):
+                yield page, known
+                continue
+            data = next(read)
+            if isinstance(data, str):
+                yield page, data
+                continue
+            if ledger is not None and known is not None:
+                ledger.put(page, known, data)
+            yield page, load(data, detectors)
+
+
+def _chunks(root: Path, pages: Sequence[str], ledger: Ledger | None) -> Iterator[_Chunk]:
+    """The pages in chunks of ``CHUNK`` misses; with a ledger, this process reads each page's bytes for
+    its digest, and a page the ledger knows is not sent to a worker."""
+    chunk = _Chunk()
+    for page in pages:
+        known: PageFindings | bytes | None = None
+        if ledger is not None:
+            data = _read(root, page)
+            if not isinstance(data, str):
+                digest = digest_of(data)
+                found = ledger.get(page, digest)
+                known = digest if found is None else found
+        chunk.pages.append((page, known))
+        if not isinstance(known, PageFindings):
+            chunk.misses.append(page)
+        if len(chunk.misses) >= CHUNK:
+            yield chunk
+            chunk = _Chunk()
+    if chunk.pages:
+        yield chunk

@@ -12,6 +12,7 @@ from ..yamlsource import load_yaml
 from .compare import compare
 from .findings import ScanReport, report_order
 from .folder import Observations, html_pages, scan_folder, skipped_findings
+from .ledger import KEPT, Ledger
 from .pool import default_jobs
 from ..trackers.matching import compile_signatures
 from ..trackers.signatures import Signatures, load_signatures
@@ -51,6 +52,7 @@ def scan_site(
     data_dir: Path | None = None,
     site_hosts: Sequence[str] = (),
     jobs: int | None = None,
+    cache_dir: Path | None = None,
 ) -> ScanReport:
     """Scan every HTML page of ``site_dir`` and of each ``extra_pages`` folder against ``policy``.
 
@@ -59,6 +61,8 @@ def scan_site(
     name its line in cookies.yaml. ``site_hosts``: the site's own hosts (or URLs), besides the
     controller's website, which are not another party. ``jobs``: processes that read and parse
     pages (default: one per CPU; 1: this process only); the report is the same whatever the number.
+    ``cache_dir``: a build's ``.cache/policypress``, where each page's result is kept by its bytes for
+    the next scan (ledger.py); the report is the same with or without it.
     """
     folders: list[tuple[Path, list[Path]]] = []
     if site_dir is not None:
@@ -70,6 +74,8 @@ def scan_site(
     signatures = signatures or load_signatures()
     matchers = compile_signatures(signatures)
     total = sum(len(pages) for _, pages in folders)
+    # (signatures without a digest of their files have no name to keep a ledger under)
+    ledger = Ledger(cache_dir, matchers) if cache_dir is not None and total <= KEPT and signatures.digest else None
     observations = Observations()
     done = 0
 
@@ -81,7 +87,9 @@ def scan_site(
 
     for folder, pages in folders:
         scan_folder(folder, display_path(folder), pages, matchers, observations, tick,
-                    default_jobs() if jobs is None else jobs)
+                    default_jobs() if jobs is None else jobs, ledger)
+    if ledger is not None:
+        ledger.save()
     findings = compare(
         observations,
         policy,

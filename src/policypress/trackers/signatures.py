@@ -243,6 +243,9 @@ class Signatures:
 
     vendors: dict[str, Vendor]
     sources: tuple[str, ...]
+    # The sha256 of the files' names and bytes ("" when one could not be read): what a scan's
+    # ledger of pages is kept under (scan/ledger.py).
+    digest: str = ""
 
 
 def _read(path: Path, display: str) -> SignaturesFile:
@@ -291,13 +294,13 @@ def load_signatures(extra_files: Sequence[Path] = ()) -> Signatures:
     """The packaged signatures, then each extra file in turn (a vendor id given again replaces the earlier one)."""
     packaged = _packaged()
     extra = [(display_path(Path(path)), Path(path)) for path in extra_files]
-    key = _files_digest(packaged, extra) if _cache_dir is not None else None
-    if key is None:
-        return _load(packaged, extra)
-    return buildcache.pickled("signatures", key, Signatures, lambda: _load(packaged, extra), _cache_dir)
+    key = _files_digest(packaged, extra)
+    if key is None or _cache_dir is None:
+        return _load(packaged, extra, key or "")
+    return buildcache.pickled("signatures", key, Signatures, lambda: _load(packaged, extra, key), _cache_dir)
 
 
-def _load(packaged: list[tuple[str, Traversable]], extra: list[tuple[str, Path]]) -> Signatures:
+def _load(packaged: list[tuple[str, Traversable]], extra: list[tuple[str, Path]], digest: str) -> Signatures:
     vendors: dict[str, Vendor] = {}
     sources: list[str] = []
     issues: list[DataIssue] = []
@@ -316,4 +319,4 @@ def _load(packaged: list[tuple[str, Traversable]], extra: list[tuple[str, Path]]
     for display, path in extra:
         vendors.update(_read(path, display).vendors)
         sources.append(display)
-    return Signatures(vendors=vendors, sources=tuple(sources))
+    return Signatures(vendors=vendors, sources=tuple(sources), digest=digest)
