@@ -13,10 +13,9 @@ the archive and every link are rendered by each build.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,7 +38,7 @@ T = TypeVar("T")
 _HEADER_SLOT = "<!--policypress:header-->"
 
 
-@functools.lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def format_day(day: dt.date, lang: Lang) -> str:
     # Cached: Babel takes about half a millisecond a date, and every release page names a few.
     return format_date(day, format="long", locale=lang.babel_locale)

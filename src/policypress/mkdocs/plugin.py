@@ -54,8 +54,8 @@ from policypress.ui import theme_texts, ui
 from policypress.versions import Release
 
 from .config import PolicyPressConfig
-from .navigation import is_language_site, language_navs, place_pages
 from .generated import GeneratedFile, GeneratedPage
+from .navigation import is_language_site, language_navs, place_pages
 from .serve import Written, poll_promptly
 from .storage import theme_storage
 

@@ -21,9 +21,9 @@ from .consent_code import CodeGate, Code, judge
 from .gating import Gate, from_code
 from .javascript import css_urls, line_at, storage_writes
 from ..trackers.matching import CompiledDetector, Matchers, parse_url
+from .ledger import Ledger
 from .memo import vendor_offsets
 from .page import LocalFile, snippet
-from .ledger import Ledger
 from .pool import scan_pages
 from .reading import SkippedFile, TooLarge, decode_text, read_bytes
 from ..trackers.signatures import UrlKind

@@ -79,6 +79,14 @@ def digest_of(data: bytes) -> bytes:
 class Ledger:
     """The pages of the last scans (``get``), and those of this one (``put``), written by ``save``."""
 
+    @classmethod
+    def for_scan(cls, cache_dir: Path | None, matchers: Matchers, pages: int) -> Ledger | None:
+        """The ledger of a scan of ``pages`` pages; None without a cache folder, for more than ``KEPT``
+        pages, or for signatures without a digest of their files (nothing to keep it under)."""
+        if cache_dir is None or pages > KEPT or not matchers.signatures.digest:
+            return None
+        return cls(cache_dir, matchers)
+
     def __init__(self, cache_dir: Path, matchers: Matchers) -> None:
         self._cache_dir = cache_dir
         self._key = matchers.signatures.digest  # the engine's fingerprint is added by buildcache
@@ -109,9 +117,8 @@ class Ledger:
         self._new[(page, digest)] = data
 
     def save(self) -> None:
-        """This scan's pages, then those of earlier scans, up to ``KEPT``; nothing written when unchanged."""
-        if len(self._new) > KEPT:
-            return
+        """This scan's pages (at most ``KEPT``: see ``for_scan``), then those of earlier scans, up to
+        ``KEPT``; nothing written when unchanged."""
         kept = dict(self._new)
         for entry, data in self._old.items():
             if len(kept) >= KEPT:

@@ -12,7 +12,7 @@ from ..yamlsource import load_yaml
 from .compare import compare
 from .findings import ScanReport, report_order
 from .folder import Observations, html_pages, scan_folder, skipped_findings
-from .ledger import KEPT, Ledger
+from .ledger import Ledger
 from .pool import default_jobs
 from ..trackers.matching import compile_signatures
 from ..trackers.signatures import Signatures, load_signatures
@@ -74,8 +74,7 @@ def scan_site(
     signatures = signatures or load_signatures()
     matchers = compile_signatures(signatures)
     total = sum(len(pages) for _, pages in folders)
-    # (signatures without a digest of their files have no name to keep a ledger under)
-    ledger = Ledger(cache_dir, matchers) if cache_dir is not None and total <= KEPT and signatures.digest else None
+    ledger = Ledger.for_scan(cache_dir, matchers, total)
     observations = Observations()
     done = 0
 
