@@ -286,28 +286,127 @@ def test_parallel_builds_share_the_cache_and_a_warm_build_equals_one_without(pro
 
 # --- mkdocs serve ----------------------------------------------------------------------
 
-def test_serve_looks_for_saved_changes_every_twentieth_of_a_second(tmp_path):
+def _mkdocs_server(tmp_path):
+    """A LiveReloadServer watching as `mkdocs serve` with our plugin does: docs, the config file and
+    policy_data/ (twice: MkDocs' config.watch and the plugin)."""
     from mkdocs.livereload import LiveReloadServer
 
-    from policypress.mkdocs.serve import POLL_SECONDS, poll_promptly
-
-    data, docs = tmp_path / "policy_data", tmp_path / "docs"
+    data, docs, config = tmp_path / "policy_data", tmp_path / "docs", tmp_path / "mkdocs.yml"
     data.mkdir(), docs.mkdir()
+    config.write_text("site_name: x\n", encoding="utf-8")
+    (data / "cookies.yaml").write_text("cookies: {}\n", encoding="utf-8")
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
-    server.watch(str(docs))
-    server.watch(str(data))
-    server.watch(str(data))  # watched twice (MkDocs' config.watch and the plugin): scheduled once
-    poll_promptly(server)
-    assert server.observer.timeout == POLL_SECONDS == 0.05  # MkDocs' own: 0.5 s
-    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted([str(data), str(docs)])
+    for path in (docs, config, data, data):
+        server.watch(str(path))
+    return server, data
+
+
+def _rebuild_wanted(server, change) -> None:
     server.observer.start()
     try:
-        (data / "cookies.yaml").write_text("cookies: {}\n", encoding="utf-8")
+        change()
         with server._rebuild_cond:  # MkDocs' callback is what the new observer calls
             assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30)
     finally:
         server.observer.stop()
         server.observer.join()
+
+
+def test_serve_hears_a_save_from_the_kernel_on_a_local_disk(tmp_path):
+    from watchdog.observers.inotify import InotifyObserver
+
+    from policypress.mkdocs.serve import EVENT_QUIET_SECONDS, watch_promptly
+
+    server, data = _mkdocs_server(tmp_path)
+    watch_promptly(server)
+    assert isinstance(server.observer, InotifyObserver)  # tmp_path is on this machine's own disk
+    assert server.build_delay == EVENT_QUIET_SECONDS == 0.02  # MkDocs' own: 0.1 s, after a 0.5 s poll
+    # A file is watched through its folder (watchdog's way: an editor may save by a rename).
+    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
+        [str(data), str(tmp_path / "docs"), str(tmp_path)])
+    assert server._watched_paths[str(data)] == 2  # MkDocs' own count, for its unwatch()
+    _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
+
+
+def test_serve_passes_on_changes_and_not_reads(tmp_path):
+    """A build reads policy_data/: were a read an event, each rebuild would start the next."""
+    import threading
+
+    from watchdog.events import FileSystemEventHandler
+
+    from policypress.mkdocs.serve import _changes_only
+
+    class Recorder(FileSystemEventHandler):
+        def __init__(self) -> None:
+            self.events: list[tuple[str, str]] = []
+            self.changed = threading.Event()
+
+        def on_any_event(self, event) -> None:
+            if not event.is_directory:  # as MkDocs' callback
+                self.events.append((type(event).__name__, event.src_path))
+                self.changed.set()
+
+    data, config, other = tmp_path / "data", tmp_path / "mkdocs.yml", tmp_path / "notes.txt"
+    data.mkdir()
+    (data / "cookies.yaml").write_text("a\n", encoding="utf-8")
+    config.write_text("site_name: x\n", encoding="utf-8")
+    in_data, of_config = Recorder(), Recorder()
+    observer = _changes_only()
+    observer.schedule(in_data, str(data), recursive=True)
+    observer.schedule(of_config, str(config))
+    observer.start()
+    try:
+        (data / "cookies.yaml").read_text(encoding="utf-8")  # inotify reports the open and the close
+        other.write_text("not watched\n", encoding="utf-8")  # beside the config file
+        assert in_data.events == [] and of_config.events == []
+        # Events of one folder come in order: once the change is heard, the read before it was passed over.
+        (data / "cookies.yaml").write_text("b\n", encoding="utf-8")
+        config.write_text("site_name: y\n", encoding="utf-8")
+        assert in_data.changed.wait(30) and of_config.changed.wait(30)
+    finally:
+        observer.stop()
+        observer.join()
+    assert {name for name, _ in in_data.events} <= {"FileModifiedEvent", "FileClosedEvent"}, in_data.events
+    assert {path for _, path in in_data.events} == {str(data / "cookies.yaml")}
+    assert {path for _, path in of_config.events} == {str(config)}, of_config.events
+
+
+def test_serve_polls_a_shared_folder_every_twentieth_of_a_second(tmp_path, monkeypatch):
+    """Over NFS, SMB, WSL's drvfs or Docker Desktop's shares, an edit on the other side sends no inotify event."""
+    from watchdog.observers.polling import PollingObserver
+
+    from policypress.mkdocs import serve
+
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(f"27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"
+                         f"90 27 0:50 / {tmp_path} rw,relatime shared:1 - nfs4 server:/export rw\n", encoding="utf-8")
+    monkeypatch.setattr(serve, "MOUNTINFO", mountinfo)
+    server, data = _mkdocs_server(tmp_path)
+    serve.watch_promptly(server)
+    assert type(server.observer) is PollingObserver
+    assert server.observer.timeout == serve.POLL_SECONDS == server.build_delay == 0.05  # MkDocs' own: 0.5 s
+    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
+        [str(data), str(tmp_path / "docs"), str(tmp_path)])
+    _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
+
+
+def test_the_file_system_of_a_path_is_its_longest_mount_point():
+    from policypress.mkdocs.serve import KERNEL_EVENTS, filesystem_type
+
+    mountinfo = "\n".join([
+        "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw",
+        "30 27 0:40 / /mnt/c rw,noatime - 9p drvfs rw,dirsync,aname=drvfs",
+        "31 27 0:41 / /home/me/My\\040Sites rw shared:5 master:2 - fuse.sshfs me@host: rw",
+        "32 27 0:42 / /mnt/cache rw - tmpfs tmpfs rw",
+        "33 27 0:43 / /mnt/c rw - overlay overlay rw",  # mounted over the first /mnt/c: the later one counts
+    ])
+    assert filesystem_type("/work/site/policy_data", mountinfo) == "ext4"
+    assert filesystem_type("/mnt/c/Users/me/site", mountinfo) == "overlay"
+    assert filesystem_type("/mnt/cache", mountinfo) == "tmpfs"
+    assert filesystem_type("/mnt/cached", mountinfo) == "ext4"  # not under /mnt/cache
+    assert filesystem_type("/home/me/My Sites/docs", mountinfo) == "fuse.sshfs"
+    assert filesystem_type("/work", "") is None
+    assert {"ext4", "tmpfs", "overlay"} <= KERNEL_EVENTS and not {"9p", "nfs4", "fuse.sshfs", "cifs", "virtiofs"} & KERNEL_EVENTS
 
 
 def acme(name: str) -> str:

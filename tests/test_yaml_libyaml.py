@@ -157,3 +157,21 @@ def test_a_file_read_again_is_a_copy_of_its_own_and_a_changed_file_is_read_anew(
     assert again.position(("cookies", "_ga")) == first.position(("cookies", "_ga"))
     path.write_text("cookies:\n  _gid:\n    category: analytics\n", encoding="utf-8")
     assert load_yaml(path, "cookies.yaml").data == {"cookies": {"_gid": {"category": "analytics"}}}
+
+
+def test_the_copy_of_a_kept_file_holds_lists_and_aliases_of_its_own(tmp_path):
+    import yaml
+
+    path = tmp_path / "recipients.yaml"
+    path.write_text(
+        "recipients:\n  a:\n    countries: &eu [SE, DE]\n    since: 2024-05-01\n    shares: 0.5\n"
+        "  b:\n    countries: *eu\n    mapping: &m {x: [1, 2]}\n  c:\n    mapping: *m\n", encoding="utf-8")
+    expected = yaml.safe_load(path.read_text(encoding="utf-8"))
+    expected["recipients"]["a"]["since"] = "2024-05-01"  # the loader leaves dates as text, for the model to read
+    first = load_yaml(path, "recipients.yaml")
+    assert first.data == expected
+    first.data["recipients"]["a"]["countries"].append("US")  # the list the alias *eu shares in the file
+    first.data["recipients"]["c"]["mapping"]["x"].append(3)
+    again = load_yaml(path, "recipients.yaml")
+    assert again.data == expected
+    assert again.data["recipients"]["b"]["countries"] == ["SE", "DE"]

@@ -226,7 +226,7 @@ def _render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | 
 
         seal = build.seal(version)
         # Its vocabulary labels are in every language of the policy.
-        html_out += script() if seal is None else build.frozen(
+        html_out += build.once(("jsonld", version, site_url), script) if seal is None else build.frozen(
             "jsonld", [seal, version, site_url], build.policy(version).languages, script, encode=str, decode=as_text
         )
     # Material prints toc names as HTML: the titles come from the data, so escape them.

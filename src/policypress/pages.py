@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from babel.dates import format_date
 from markupsafe import Markup
@@ -65,6 +65,7 @@ class SiteBuild:
     _seals: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _texts: dict[Lang, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _diffs: dict[tuple[str, str], PolicyDiff] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _once: dict[tuple[object, ...], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def provenance(self) -> Provenance:
@@ -119,6 +120,12 @@ class SiteBuild:
         options it depends on; the templates and the texts of ``langs`` (every language whose
         words the output holds) are added here."""
         return buildcache.rendered(kind, self._with_texts(parts, langs), compute, self.cache_dir, encode=encode, decode=decode)
+
+    def once(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once in this build: what pages in several languages share (the draft has no seal)."""
+        if key not in self._once:
+            self._once[key] = compute()
+        return cast(T, self._once[key])
 
     def key(self, kind: str, parts: Sequence[object], langs: Sequence[Lang]) -> str:
         """The key ``frozen`` would keep the output under (for outputs kept elsewhere)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import datetime as dt
 import hashlib
 import os
 import re
@@ -443,7 +444,23 @@ def load_yaml(path: Path, display_name: str) -> YamlDocument:
         if len(_parsed) > _PARSED_KEPT:
             _parsed.popitem(last=False)
     _parsed.move_to_end(key)
-    return YamlDocument(display_name, copy.deepcopy(kept.data), dict(kept.values), dict(kept.keys), [], kept.empty)
+    return YamlDocument(display_name, _copied(kept.data), dict(kept.values), dict(kept.keys), [], kept.empty)
+
+
+_IMMUTABLE = (str, int, float, bool, type(None), dt.date, bytes)
+
+
+def _copied(value: Any) -> Any:
+    """A copy of parsed data, several times faster than ``copy.deepcopy``, which keeps a memo of every
+    object for shared and cyclic ones. The loader refuses a cycle and caps what aliases expand to,
+    so a value that aliases share is copied for each of them, as bounded as the data itself."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if type(value) is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copied(item) for item in value]
+    return copy.deepcopy(value)  # a set or tuple of a YAML tag: rare
 
 
 def _load(source: str, doc: YamlDocument) -> YamlDocument:

@@ -8,6 +8,7 @@ whole paragraph struck out and written again.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -158,6 +159,9 @@ def _fold_runs(segments: list[Segment]) -> list[Segment]:
     return _merge(out)
 
 
+# Kept by their texts: `mkdocs serve` compares the draft with the release again after each save,
+# and a save changes a paragraph or two; releases in a row share most of theirs.
+@functools.lru_cache(maxsize=4096)
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     """``old`` -> ``new`` as equal, deleted and inserted runs of text."""
     a, b = tokenise(old), tokenise(new)
@@ -172,6 +176,7 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     return tuple(_fold_runs(_merge(raw)))
 
 
+@functools.lru_cache(maxsize=4096)
 def word_ratio(old: str, new: str) -> float:
     """The share of words two texts have in common, ignoring spaces and punctuation."""
     a, b = _WORD.findall(old.lower()), _WORD.findall(new.lower())

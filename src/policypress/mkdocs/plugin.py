@@ -56,7 +56,7 @@ from policypress.versions import Release
 from .config import PolicyPressConfig
 from .generated import GeneratedFile, GeneratedPage
 from .navigation import is_language_site, language_navs, place_pages
-from .serve import Written, poll_promptly
+from .serve import Written, watch_promptly
 from .storage import theme_storage
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -196,7 +196,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         server.watch(str(self.state.options.data_dir))
-        poll_promptly(server)
+        watch_promptly(server)
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
