@@ -28,14 +28,13 @@ import os
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Literal, cast
+from typing import TYPE_CHECKING, Any, Callable, Literal, cast
 from urllib.parse import urlsplit
 
 import click
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -58,6 +57,9 @@ from .generated import GeneratedFile, GeneratedPage
 from .navigation import is_language_site, language_navs, place_pages
 from .serve import Written, watch_promptly
 from .storage import theme_storage
+
+if TYPE_CHECKING:  # only `mkdocs serve` imports MkDocs' server
+    from mkdocs.livereload import LiveReloadServer
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 # Static files of THEME_DIR, which MkDocs copies (and serves) like any theme asset.

@@ -10,10 +10,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from mkdocs.livereload import LiveReloadServer
-from watchdog.events import FileClosedNoWriteEvent, FileOpenedEvent, FileSystemEvent, FileSystemEventHandler
-from watchdog.observers.api import BaseObserver, ObservedWatch
-from watchdog.observers.polling import PollingObserver
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a build imports this module; only `mkdocs serve` needs MkDocs' server and watchdog (50 ms)
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers.api import BaseObserver, ObservedWatch
 
 # How often `mkdocs serve` looks for a saved change where the kernel cannot tell (MkDocs' own: 0.5 s).
 POLL_SECONDS = 0.05
@@ -66,7 +68,18 @@ def kernel_tells(paths: list[str], mountinfo: Path | None = None) -> bool:
 
 
 def _changes_only() -> BaseObserver:
+    from watchdog.events import FileClosedNoWriteEvent, FileOpenedEvent, FileSystemEventHandler
     from watchdog.observers.inotify import InotifyObserver  # Linux only
+
+    class Changes(FileSystemEventHandler):
+        """Passes on the events of a change, not those of a read."""
+
+        def __init__(self, handler: FileSystemEventHandler) -> None:
+            self.handler = handler
+
+        def dispatch(self, event: FileSystemEvent) -> None:
+            if not isinstance(event, (FileOpenedEvent, FileClosedNoWriteEvent)):
+                self.handler.dispatch(event)
 
     class ChangesObserver(InotifyObserver):
         """inotify, with the events a rebuild is for. MkDocs rebuilds on any event of a file, and
@@ -77,21 +90,10 @@ def _changes_only() -> BaseObserver:
         def schedule(self, event_handler: FileSystemEventHandler, path: str | Path, *, recursive: bool = False,
                      event_filter: list[type[FileSystemEvent]] | None = None,
                      follow_symlink: bool = False) -> ObservedWatch:
-            return super().schedule(_Changes(event_handler), path, recursive=recursive, event_filter=event_filter,
+            return super().schedule(Changes(event_handler), path, recursive=recursive, event_filter=event_filter,
                                     follow_symlink=follow_symlink)
 
     return ChangesObserver()
-
-
-class _Changes(FileSystemEventHandler):
-    """Passes on the events of a change, not those of a read."""
-
-    def __init__(self, handler: FileSystemEventHandler) -> None:
-        self.handler = handler
-
-    def dispatch(self, event: FileSystemEvent) -> None:
-        if not isinstance(event, (FileOpenedEvent, FileClosedNoWriteEvent)):
-            self.handler.dispatch(event)
 
 
 def watch_promptly(server: LiveReloadServer) -> None:
@@ -101,6 +103,8 @@ def watch_promptly(server: LiveReloadServer) -> None:
     changes; elsewhere a stat of each watched file every POLL_SECONDS. The watched paths (data,
     docs, config) are moved over with MkDocs' own watch()/unwatch(); a server of another shape
     keeps its observer."""
+    from watchdog.observers.polling import PollingObserver
+
     watched = getattr(server, "_watched_paths", None)  # MkDocs' record of watch() calls; no public one
     if not isinstance(watched, dict) or not isinstance(server.observer, PollingObserver) or server.observer.is_alive():
         return
