@@ -390,6 +390,34 @@ def test_serve_polls_a_shared_folder_every_twentieth_of_a_second(tmp_path, monke
     _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
 
 
+def test_serve_polls_when_the_kernel_has_no_watch_left(tmp_path, monkeypatch):
+    """fs.inotify.max_user_watches or max_user_instances reached (editors and IDEs use them too)."""
+    import errno
+
+    from watchdog.observers.inotify import InotifyObserver
+    from watchdog.observers.polling import PollingObserver
+
+    from policypress.mkdocs import serve
+
+    calls: list[str] = []
+    schedule = InotifyObserver.schedule
+
+    def scarce(self, handler, path, **options):
+        calls.append(str(path))
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+        return schedule(self, handler, path, **options)
+
+    monkeypatch.setattr(InotifyObserver, "schedule", scarce)
+    server, data = _mkdocs_server(tmp_path)
+    serve.watch_promptly(server)
+    assert len(calls) == 3 and type(server.observer) is PollingObserver and server.build_delay == serve.POLL_SECONDS
+    assert server._watched_paths == {str(tmp_path / "docs"): 1, str(tmp_path / "mkdocs.yml"): 1, str(data): 2}
+    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
+        [str(data), str(tmp_path / "docs"), str(tmp_path)])
+    _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
+
+
 def test_the_file_system_of_a_path_is_its_longest_mount_point():
     from policypress.mkdocs.serve import KERNEL_EVENTS, filesystem_type
 

@@ -118,10 +118,13 @@ def watch_promptly(server: LiveReloadServer) -> None:
             _watch_all(server, paths)
             server.build_delay = EVENT_QUIET_SECONDS
             return
-        except OSError:  # out of inotify watches or instances (fs.inotify.max_user_watches): poll
-            for path in paths:
-                while path in watched:
-                    server.unwatch(path)
+        except OSError:  # out of inotify watches or instances (fs.inotify.max_user_*), a path gone: poll
+            # MkDocs counted the path that failed without keeping its watch: its records start afresh.
+            server.observer.unschedule_all()
+            watched.clear()
+            refs = getattr(server, "_watch_refs", None)
+            if isinstance(refs, dict):
+                refs.clear()
     server.observer = PollingObserver(timeout=POLL_SECONDS)
     _watch_all(server, paths)
     server.build_delay = POLL_SECONDS  # a save seen in one poll and finished in the next is one rebuild
