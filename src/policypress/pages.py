@@ -64,7 +64,6 @@ class SiteBuild:
     cache_dir: Path | None = None
     _seals: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _texts: dict[Lang, str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _diffs: dict[tuple[str, str], PolicyDiff] = field(default_factory=dict, init=False, repr=False, compare=False)
     _once: dict[tuple[object, ...], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
@@ -122,7 +121,8 @@ class SiteBuild:
         return buildcache.rendered(kind, self._with_texts(parts, langs), compute, self.cache_dir, encode=encode, decode=decode)
 
     def once(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-        """``compute()`` once in this build: what pages in several languages share (the draft has no seal)."""
+        """``compute()`` once in this build: what several pages share (a diff, the banner's settings of a
+        language, the draft's JSON-LD, which has no seal for ``frozen`` to keep it by)."""
         if key not in self._once:
             self._once[key] = compute()
         return cast(T, self._once[key])
@@ -155,9 +155,7 @@ class SiteBuild:
 
     def diff(self, old: str, new: str) -> PolicyDiff:
         """The diff of two editions, once per build (each language's "what changed" page shows it)."""
-        if (old, new) not in self._diffs:
-            self._diffs[old, new] = diff_policies(self.policy(old), self.policy(new))
-        return self._diffs[old, new]
+        return self.once(("diff", old, new), lambda: diff_policies(self.policy(old), self.policy(new)))
 
     def policy(self, version: str) -> Policy:
         if version == DRAFT:

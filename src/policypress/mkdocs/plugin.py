@@ -99,9 +99,6 @@ class _BuildState:
     digests: dict[str, str] = field(default_factory=dict)
     navs: dict[Lang, Navigation] = field(default_factory=dict)
     translations: dict[str, dict[Lang, site.PageRef]] = field(default_factory=dict)
-    # Made once per build: the banner's settings by language and policy link, our theme texts by language.
-    consents: dict[tuple[Lang, str], dict[str, Any]] = field(default_factory=dict)
-    theme_texts: dict[Lang, dict[str, str]] = field(default_factory=dict)
 
 
 class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
@@ -289,31 +286,18 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         context["pp"] = {  # type: ignore[typeddict-unknown-key]  # read by our partials
             # The site's own pages keep the theme's language (a `language: de` site stays German).
             "lang": page_lang.value if page_lang else "",
-            "consent": self._consent(lang, policy_url),
+            # The same for every page of a language (at the same depth): made once per build.
+            "consent": state.plan.once(("consent", lang, policy_url), lambda: build.consent_for(
+                state.current, lang, policy_url=policy_url, site_consent=state.site_consent, options=state.options)),
             "owner": state.current.policy.controller.legal_name,
             "cookie_settings": ui("consent.settings", lang),
             "feed_url": normalize_url(feed_path(lang), page),
             "feed_title": ui("feed.title", lang),
-            "theme_texts": self._theme_texts(lang),  # our corrections of Material's texts (partials/language.html)
+            # Our corrections of Material's texts (partials/language.html).
+            "theme_texts": state.plan.once(("theme-texts", lang), lambda: theme_texts(lang)),
             "x_default": self._x_default(page_lang, config.extra["alternate"]),
         }
         return context
-
-    def _consent(self, lang: Lang, policy_url: str) -> dict[str, Any]:
-        """The banner's settings, the same for every page of a language at the same depth: made once."""
-        state = self.state
-        key = (lang, policy_url)
-        if key not in state.consents:
-            state.consents[key] = build.consent_for(
-                state.current, lang, policy_url=policy_url, site_consent=state.site_consent, options=state.options
-            )
-        return state.consents[key]
-
-    def _theme_texts(self, lang: Lang) -> dict[str, str]:
-        texts = self.state.theme_texts
-        if lang not in texts:
-            texts[lang] = theme_texts(lang)
-        return texts[lang]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self.state
