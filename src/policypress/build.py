@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,6 +34,7 @@ from .errors import PolicyPressError
 from .export import POLICY_JSON_SCHEMA, dumps, jsonld_script, policy_json, policy_jsonld
 from .feed import atom_feed, feed_path
 from .i18n import DEFAULT_LANGUAGES, Lang, languages_list
+from .kept import Kept
 from .lint import Severity as LintSeverity
 from .lint import lint_policy, lint_summary
 from .lint import render as render_lint
@@ -193,7 +193,7 @@ OUTPUTS_KEPT = 1024
 
 
 def render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | None = None,
-                kept: OrderedDict[str, PageOutput] | None = None) -> PageOutput:
+                kept: Kept[str, PageOutput] | None = None) -> PageOutput:
     """``kept``: the pages without the draft an earlier build of this builder rendered, by everything they
     show (``mkdocs serve`` renders the site again after each save, and an edit of the draft changes none)."""
     parts = build.output_parts(page) if kept is not None else None
@@ -201,13 +201,7 @@ def render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | N
         return _render_page(page, build, site_url=site_url)
     languages = sorted({lang for release in build.history.releases for lang in release.policy.languages})
     key = build.key("page-output", [*parts, site_url], languages)
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
-    output = kept[key] = _render_page(page, build, site_url=site_url)
-    if len(kept) > OUTPUTS_KEPT:
-        kept.popitem(last=False)
-    return output
+    return kept.recall(key, lambda: _render_page(page, build, site_url=site_url))
 
 
 def _render_page(page: site.GeneratedPage, build: SiteBuild, *, site_url: str | None = None) -> PageOutput:

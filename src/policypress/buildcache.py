@@ -32,22 +32,22 @@ import os
 import pickle
 import stat
 import tempfile
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import _version
+from .kept import Kept
 from .model import Policy
 
 CACHE_DIR = Path(".cache") / "policypress"
 # Far more releases than a policy will ever have; each entry is a few hundred KB.
 MEMORY_ENTRIES = 512
-_memory: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], Policy] = OrderedDict()
+_memory: Kept[tuple[str, tuple[tuple[str, str], ...]], Policy] = Kept(MEMORY_ENTRIES)
 # Rendered outputs: a few per release and language, each some tens of KB.
 RENDERED_ENTRIES = 4096
-_rendered: OrderedDict[str, Any] = OrderedDict()
+_rendered: Kept[str, Any] = Kept(RENDERED_ENTRIES)
 T = TypeVar("T")
 
 
@@ -109,7 +109,6 @@ def frozen_policy(
     """The policy of a verified release: from memory, else from ``cache_dir``, else ``load()``."""
     memory_key = (manifest_sha256, tuple(sorted(files.items())))
     if memory_key in _memory:
-        _memory.move_to_end(memory_key)
         return _memory[memory_key]
     key = release_key(manifest_sha256, files)
     entry = cache_dir / "releases" / f"{key}.pickle" if cache_dir is not None else None
@@ -118,10 +117,7 @@ def frozen_policy(
         policy = load()  # a DataError propagates: nothing invalid is cached
         if entry is not None:
             _write(entry, key, policy)
-    _memory[memory_key] = policy
-    if len(_memory) > MEMORY_ENTRIES:
-        _memory.popitem(last=False)
-    return policy
+    return _memory.put(memory_key, policy)
 
 
 def _read_bytes(entry: Path) -> bytes | None:
@@ -211,7 +207,6 @@ def rendered(
     on a foreign shape: that is a miss)."""
     key = key_of(kind, parts)
     if key in _rendered:
-        _rendered.move_to_end(key)
         return decode(_rendered[key])
     entry = cache_dir / "pages" / f"{key}.json" if cache_dir is not None else None
     stored = _read_rendered(entry, key) if entry is not None else None
@@ -225,9 +220,7 @@ def rendered(
         stored = encode(result)
         if entry is not None:
             _write_bytes(entry, json.dumps({"key": key, "value": stored}, ensure_ascii=False).encode())
-    _rendered[key] = stored
-    if len(_rendered) > RENDERED_ENTRIES:
-        _rendered.popitem(last=False)
+    _rendered.put(key, stored)
     return result
 
 

@@ -13,7 +13,6 @@ import codecs
 import hashlib
 import os
 import stat
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import DataIssue
+from .kept import Kept
 from .yamlloader import (
     _FAST_LOADER,
     FORBIDDEN_CHARS,
@@ -186,7 +186,7 @@ def _capped(problems: list[DataIssue], file: str) -> list[DataIssue]:
 # Valid files parsed in this process, by name and text: a build reads a file again for the positions of
 # its values, and `mkdocs serve` reads every file after each save of one. Each caller gets its own copy.
 _PARSED_KEPT = 512
-_parsed: OrderedDict[tuple[str, bool, bytes], YamlDocument] = OrderedDict()
+_parsed: Kept[tuple[str, bool, bytes], YamlDocument] = Kept(_PARSED_KEPT)
 
 
 def load_yaml(path: Path, display_name: str) -> YamlDocument:
@@ -197,15 +197,13 @@ def load_yaml(path: Path, display_name: str) -> YamlDocument:
         return doc
     # Which reader is in use is part of the key: without libyaml (or with it switched off) the pure one reads.
     key = (display_name, _FAST_LOADER is not None, hashlib.blake2b(source.encode("utf-8"), digest_size=16).digest())
-    kept = _parsed.get(key)
-    if kept is None:
+    if key in _parsed:
+        kept = _parsed[key]
+    else:
         kept = _load(source, doc)
         if kept.issues:
             return kept
-        _parsed[key] = kept
-        if len(_parsed) > _PARSED_KEPT:
-            _parsed.popitem(last=False)
-    _parsed.move_to_end(key)
+        _parsed.put(key, kept)
     return YamlDocument(display_name, _copied(kept.data), dict(kept.values), dict(kept.keys), [], kept.empty)
 
 

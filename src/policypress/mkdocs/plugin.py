@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Literal, cast
@@ -48,6 +47,7 @@ from policypress.buildcache import cache_dir_for, theme_bytecode_dir
 from policypress.errors import PolicyPressError
 from policypress.feed import feed_path
 from policypress.i18n import Lang
+from policypress.kept import Kept
 from policypress.pages import SiteBuild, page_date
 from policypress.ui import theme_texts, ui
 from policypress.versions import Release
@@ -110,7 +110,7 @@ class PolicyPressPlugin(BasePlugin[PolicyPressConfig]):
         self._command = "build"
         self._dirty = False
         self._written: Written | None = None
-        self._outputs: OrderedDict[str, build.PageOutput] = OrderedDict()  # kept between `mkdocs serve` rebuilds
+        self._outputs: Kept[str, build.PageOutput] = Kept(build.OUTPUTS_KEPT)  # kept between `mkdocs serve` rebuilds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self._command = command

@@ -11,10 +11,10 @@ before on the page) is applied to these by page.py, as before.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
+from ..kept import Kept
 from ..trackers.matching import CompiledDetector, Matchers, ParsedUrl, parse_url
 from ..trackers.signatures import UrlKind
 from .consent_apis import ConsentCommand, consent_commands
@@ -27,17 +27,6 @@ if TYPE_CHECKING:
 
 ENTRIES = 2048  # scripts and URLs of one site's templates, many times over
 _LONGEST = 100_000  # a longer script is a bundle pasted once, not a template's snippet: not kept
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-def _recall(store: OrderedDict[_K, _V], key: _K, make: Callable[[], _V]) -> _V:
-    if key in store:
-        return store[key]
-    value = store[key] = make()
-    if len(store) > ENTRIES:
-        store.popitem(last=False)
-    return value
 
 
 def vendor_offsets(matchers: Matchers, vendor_id: str, text: str) -> list[int]:
@@ -119,33 +108,32 @@ class Markup:
 class Memo:
     def __init__(self, matchers: Matchers) -> None:
         self.matchers = matchers
-        self._scripts: OrderedDict[str, InlineScript] = OrderedDict()
-        self._urls: OrderedDict[tuple[str, str], ParsedUrl | None] = OrderedDict()
-        self._matches: OrderedDict[tuple[UrlKind, ParsedUrl], list[CompiledDetector]] = OrderedDict()
-        self._markup: OrderedDict[tuple[object, ...], Markup] = OrderedDict()
-        self._pages: OrderedDict[tuple[str, bytes], PageFindings] = OrderedDict()
+        self._scripts: Kept[str, InlineScript] = Kept(ENTRIES)
+        self._urls: Kept[tuple[str, str], ParsedUrl | None] = Kept(ENTRIES)
+        self._matches: Kept[tuple[UrlKind, ParsedUrl], list[CompiledDetector]] = Kept(ENTRIES)
+        self._markup: Kept[tuple[object, ...], Markup] = Kept(ENTRIES)
+        self._pages: Kept[tuple[str, bytes], PageFindings] = Kept(ENTRIES)
 
     def page(self, page: str, digest: bytes, make: Callable[[], PageFindings]) -> PageFindings:
         """What a whole page held, by its name and the digest of its bytes (small scans only: `mkdocs serve`
         scans the site after each rebuild, and a dirty rebuild leaves most pages as they were)."""
-        return _recall(self._pages, (page, digest), make)
+        return self._pages.recall((page, digest), make)
 
     def script(self, text: str) -> InlineScript:
         if len(text) > _LONGEST:
             return InlineScript(self.matchers, text)
-        return _recall(self._scripts, text, lambda: InlineScript(self.matchers, text))
+        return self._scripts.recall(text, lambda: InlineScript(self.matchers, text))
 
     def url(self, value: str, page_dir: str) -> ParsedUrl | None:
         # An absolute URL is the same from every page: one entry, not one per folder of the site.
         absolute = value.lstrip()[:8].lower().startswith(("http://", "https://", "//"))
-        return _recall(self._urls, (value, "" if absolute else page_dir), lambda: parse_url(value, page_dir))
+        return self._urls.recall((value, "" if absolute else page_dir), lambda: parse_url(value, page_dir))
 
     def markup(self, tag: str, attrs: dict[str, str], noscript: bool) -> Markup:
-        return _recall(self._markup, (tag, noscript, *attrs.items()),
-                       lambda: Markup(self.matchers, tag, attrs, noscript))
+        return self._markup.recall((tag, noscript, *attrs.items()), lambda: Markup(self.matchers, tag, attrs, noscript))
 
     def match_url(self, kind: UrlKind, url: ParsedUrl) -> list[CompiledDetector]:
-        return _recall(self._matches, (kind, url), lambda: self.matchers.match_url(kind, url))
+        return self._matches.recall((kind, url), lambda: self.matchers.match_url(kind, url))
 
 
 _MEMOS: dict[int, Memo] = {}

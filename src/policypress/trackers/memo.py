@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Protocol, TypeVar
+
+from ..kept import Kept
 
 _T = TypeVar("_T")
 _Result = TypeVar("_Result")
@@ -46,19 +47,11 @@ def files_key(extra_files: Sequence[Path]) -> FileKey:
 
 def memoized_on_files(load: FilesLoader[_T]) -> FilesLoader[_T]:
     """``load_signatures``, remembered per set of files (and their sizes and mtimes)."""
-    remembered: OrderedDict[FileKey, _T] = OrderedDict()
+    remembered: Kept[FileKey, _T] = Kept(ENTRIES)
 
     @functools.wraps(load)
     def cached(extra_files: Sequence[Path] = ()) -> _T:
-        key = files_key(extra_files)
-        if key in remembered:
-            remembered.move_to_end(key)
-            return remembered[key]
-        result = load(extra_files)
-        remembered[key] = result
-        if len(remembered) > ENTRIES:
-            remembered.popitem(last=False)
-        return result
+        return remembered.recall(files_key(extra_files), lambda: load(extra_files))
 
     cached.cache_clear = remembered.clear  # type: ignore[attr-defined]
     return cached
@@ -67,19 +60,14 @@ def memoized_on_files(load: FilesLoader[_T]) -> FilesLoader[_T]:
 def memoized_on_identity(compile_: Callable[[_T], _Result]) -> Callable[[_T], _Result]:
     """``compile_signatures``, remembered per ``Signatures`` object (which the memo above returns
     again while the files are unchanged). Each entry keeps its argument, so its id stays unique."""
-    remembered: OrderedDict[int, tuple[_T, _Result]] = OrderedDict()
+    remembered: Kept[int, tuple[_T, _Result]] = Kept(ENTRIES)
 
     @functools.wraps(compile_)
     def cached(signatures: _T) -> _Result:
-        hit = remembered.get(id(signatures))
-        if hit is not None and hit[0] is signatures:
-            remembered.move_to_end(id(signatures))
-            return hit[1]
-        result = compile_(signatures)
-        remembered[id(signatures)] = (signatures, result)
-        if len(remembered) > ENTRIES:
-            remembered.popitem(last=False)
-        return result
+        key = id(signatures)
+        if key in remembered and remembered[key][0] is signatures:
+            return remembered[key][1]
+        return remembered.put(key, (signatures, compile_(signatures)))[1]
 
     cached.cache_clear = remembered.clear  # type: ignore[attr-defined]
     return cached
