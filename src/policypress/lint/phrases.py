@@ -6,6 +6,7 @@ so each pattern names the wording a reviewer would strike, not a topic.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..i18n import Lang, Text
@@ -20,21 +21,28 @@ def phrases(en: list[str], sv: list[str]) -> Phrases:
     return {Lang.EN: join(en), Lang.SV: join(sv)}
 
 
+# Kept by pattern and text: `mkdocs serve` lints the draft after each save, and a save changes a text or two.
+@functools.lru_cache(maxsize=8192)
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(0) if match else None
+
+
 def found(patterns: Phrases, value: Text | None) -> str | None:
     """The first phrase of ``value`` that matches, in any language, quoted as written; else None."""
     if value is None:
         return None
     for lang, written in value.items():
-        match = patterns[lang].search(written) if lang in patterns else None
-        if match:
-            return match.group(0)
+        match = _first(patterns[lang], written) if lang in patterns else None
+        if match is not None:
+            return match
     return None
 
 
 def missing_in(patterns: Phrases, value: Text) -> list[Lang]:
     """The languages of ``value`` in which no phrase matches (each reader must be told, not just one)."""
     # Phrases exist for English and Swedish only: other languages are not judged.
-    return [lang for lang, written in value.items() if lang in patterns and not patterns[lang].search(written)]
+    return [lang for lang, written in value.items() if lang in patterns and _first(patterns[lang], written) is None]
 
 
 # Art. 13(2)(a), WP260 Annex "Storage period": retention that gives the reader no period to work out.
