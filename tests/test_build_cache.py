@@ -334,7 +334,7 @@ def test_serve_passes_on_changes_and_not_reads(tmp_path):
 
     from watchdog.events import FileSystemEventHandler
 
-    from policypress.mkdocs.serve import _changes_only
+    from policypress.mkdocs.serve import _observer
 
     class Recorder(FileSystemEventHandler):
         def __init__(self) -> None:
@@ -351,7 +351,7 @@ def test_serve_passes_on_changes_and_not_reads(tmp_path):
     (data / "cookies.yaml").write_text("a\n", encoding="utf-8")
     config.write_text("site_name: x\n", encoding="utf-8")
     in_data, of_config = Recorder(), Recorder()
-    observer = _changes_only()
+    observer = _observer()
     observer.schedule(in_data, str(data), recursive=True)
     observer.schedule(of_config, str(config))
     observer.start()
@@ -371,10 +371,12 @@ def test_serve_passes_on_changes_and_not_reads(tmp_path):
     assert {path for _, path in of_config.events} == {str(config)}, of_config.events
 
 
+def _polled(observer) -> list[tuple[str, float]]:
+    return sorted((emitter.watch.path, poll.timeout) for poll in observer.polls.values() for emitter in poll.emitters)
+
+
 def test_serve_polls_a_shared_folder_every_twentieth_of_a_second(tmp_path, monkeypatch):
     """Over NFS, SMB, WSL's drvfs or Docker Desktop's shares, an edit on the other side sends no inotify event."""
-    from watchdog.observers.polling import PollingObserver
-
     from policypress.mkdocs import serve
 
     mountinfo = tmp_path / "mountinfo"
@@ -382,36 +384,64 @@ def test_serve_polls_a_shared_folder_every_twentieth_of_a_second(tmp_path, monke
                          f"90 27 0:50 / {tmp_path} rw,relatime shared:1 - nfs4 server:/export rw\n", encoding="utf-8")
     monkeypatch.setattr(serve, "MOUNTINFO", mountinfo)
     server, data = _mkdocs_server(tmp_path)
-    serve.watch_promptly(server)
-    assert type(server.observer) is PollingObserver
-    assert server.observer.timeout == serve.POLL_SECONDS == server.build_delay == 0.05  # MkDocs' own: 0.5 s
-    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
-        [str(data), str(tmp_path / "docs"), str(tmp_path)])
+    serve.watch_promptly(server)  # (and started: _rebuild_wanted's start() changes nothing)
+    assert server.observer.emitters == set()  # no inotify watch
+    assert _polled(server.observer) == sorted(
+        [(str(data), 0.05), (str(tmp_path / "docs"), 0.05), (str(tmp_path), 0.05)])
+    assert server.build_delay == serve.POLL_SECONDS == 0.05  # MkDocs' own poll: 0.5 s
     _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
 
 
+def test_serve_polls_a_folder_with_a_link_and_a_large_one_at_mkdocs_pace(tmp_path):
+    """inotify does not follow a symbolic link; a polled tree of thousands of files is not stat'ed 20 times a second."""
+    from policypress.mkdocs import serve
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    server, data = _mkdocs_server(tmp_path / "project")
+    (tmp_path / "project" / "docs" / "notes").symlink_to(shared)
+    serve.watch_promptly(server)
+    large = tmp_path / "theme"
+    large.mkdir()
+    for n in range(serve.PROMPT_POLL_ENTRIES):
+        (large / f"{n}.svg").touch()
+    (large / "shared").symlink_to(shared)  # polled, and one entry over the prompt poll's bound
+    server.watch(str(large))  # MkDocs watches a site's `watch:` paths after the plugin's on_serve
+    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
+        [str(data), str(tmp_path / "project")])
+    assert _polled(server.observer) == [(str(tmp_path / "project" / "docs"), 0.05), (str(large), 0.5)]
+    _rebuild_wanted(server, lambda: (shared / "notes.md").write_text("# Changed\n", encoding="utf-8"))
+
+
 def test_serve_polls_when_the_kernel_has_no_watch_left(tmp_path, monkeypatch):
-    """fs.inotify.max_user_watches or max_user_instances reached (editors and IDEs use them too)."""
+    """fs.inotify.max_user_watches reached (editors and IDEs use them too): inotify refuses a watch
+    when its observer starts, which the plugin does itself, so that the server polls instead of stopping."""
     import errno
 
-    from watchdog.observers.inotify import InotifyObserver
+    from watchdog.observers.inotify import InotifyEmitter
     from watchdog.observers.polling import PollingObserver
 
     from policypress.mkdocs import serve
 
-    calls: list[str] = []
-    schedule = InotifyObserver.schedule
+    started: list[str] = []
+    on_thread_start = InotifyEmitter.on_thread_start
 
-    def scarce(self, handler, path, **options):
-        calls.append(str(path))
-        if len(calls) == 3:
+    def scarce(self) -> None:
+        started.append(self.watch.path)
+        if len(started) == 3:
             raise OSError(errno.ENOSPC, "inotify watch limit reached")
-        return schedule(self, handler, path, **options)
+        on_thread_start(self)
 
-    monkeypatch.setattr(InotifyObserver, "schedule", scarce)
+    monkeypatch.setattr(InotifyEmitter, "on_thread_start", scarce)
     server, data = _mkdocs_server(tmp_path)
+    abandoned = serve._observer()
+    monkeypatch.setattr(serve, "_observer", lambda: abandoned)
     serve.watch_promptly(server)
-    assert len(calls) == 3 and type(server.observer) is PollingObserver and server.build_delay == serve.POLL_SECONDS
+    assert len(started) == 3 and type(server.observer) is PollingObserver
+    assert server.observer.timeout == server.build_delay == serve.POLL_SECONDS
+    assert not abandoned.is_alive() and not abandoned._inotify_fd.is_alive()  # no thread left behind
     assert server._watched_paths == {str(tmp_path / "docs"): 1, str(tmp_path / "mkdocs.yml"): 1, str(data): 2}
     assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
         [str(data), str(tmp_path / "docs"), str(tmp_path)])
