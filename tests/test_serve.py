@@ -1,6 +1,7 @@
 """`make serve` (mkdocs serve with our hooks): a change in policy_data/ shows without a restart,
 bad data is reported in the terminal while the server keeps running, and the scan judges the
-draft's cookie table while serving (a build judges the release in effect's)."""
+draft's cookie table while serving (a build judges the release in effect's). How a save is heard:
+inotify on a local disk (reads passed over), a poll elsewhere and when inotify refuses a watch."""
 
 from __future__ import annotations
 
@@ -164,3 +165,186 @@ def test_a_page_left_by_a_dirty_rebuild_gets_the_new_scan_note() -> None:
     second = fill_scan_note(first, "Checked on 2 May 2026 against 18 pages <script>.")
     assert second == ('<table>…</table><p class="pp-scan-note">Checked on 2 May 2026 against 18 pages &lt;script&gt;.</p>'
                       "<p>after</p>")
+
+
+# --- the server's observer: how a save is heard -----------------------------------------
+
+def _mkdocs_server(tmp_path):
+    """A LiveReloadServer watching as `mkdocs serve` with our plugin does: docs, the config file and
+    policy_data/ (twice: MkDocs' config.watch and the plugin)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    data, docs, config = tmp_path / "policy_data", tmp_path / "docs", tmp_path / "mkdocs.yml"
+    data.mkdir(), docs.mkdir()
+    config.write_text("site_name: x\n", encoding="utf-8")
+    (data / "cookies.yaml").write_text("cookies: {}\n", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
+    for path in (docs, config, data, data):
+        server.watch(str(path))
+    return server, data
+
+
+def _rebuild_wanted(server, change) -> None:
+    server.observer.start()
+    try:
+        change()
+        with server._rebuild_cond:  # MkDocs' callback is what the new observer calls
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
+def test_serve_hears_a_save_from_the_kernel_on_a_local_disk(tmp_path):
+    from watchdog.observers.inotify import InotifyObserver
+
+    from policypress.mkdocs.serve import EVENT_QUIET_SECONDS, watch_promptly
+
+    server, data = _mkdocs_server(tmp_path)
+    watch_promptly(server)
+    assert isinstance(server.observer, InotifyObserver)  # tmp_path is on this machine's own disk
+    assert server.build_delay == EVENT_QUIET_SECONDS == 0.02  # MkDocs' own: 0.1 s, after a 0.5 s poll
+    # A file is watched through its folder (watchdog's way: an editor may save by a rename).
+    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
+        [str(data), str(tmp_path / "docs"), str(tmp_path)])
+    assert server._watched_paths[str(data)] == 2  # MkDocs' own count, for its unwatch()
+    _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
+
+
+def test_serve_passes_on_changes_and_not_reads(tmp_path):
+    """A build reads policy_data/: were a read an event, each rebuild would start the next."""
+    import threading
+
+    from watchdog.events import FileSystemEventHandler
+
+    from policypress.mkdocs.serve import _observer
+
+    class Recorder(FileSystemEventHandler):
+        def __init__(self) -> None:
+            self.events: list[tuple[str, str]] = []
+            self.changed = threading.Event()
+
+        def on_any_event(self, event) -> None:
+            if not event.is_directory:  # as MkDocs' callback
+                self.events.append((type(event).__name__, event.src_path))
+                self.changed.set()
+
+    data, config, other = tmp_path / "data", tmp_path / "mkdocs.yml", tmp_path / "notes.txt"
+    data.mkdir()
+    (data / "cookies.yaml").write_text("a\n", encoding="utf-8")
+    config.write_text("site_name: x\n", encoding="utf-8")
+    in_data, of_config = Recorder(), Recorder()
+    observer = _observer()
+    observer.schedule(in_data, str(data), recursive=True)
+    observer.schedule(of_config, str(config))
+    observer.start()
+    try:
+        (data / "cookies.yaml").read_text(encoding="utf-8")  # inotify reports the open and the close
+        other.write_text("not watched\n", encoding="utf-8")  # beside the config file
+        assert in_data.events == [] and of_config.events == []
+        # Events of one folder come in order: once the change is heard, the read before it was passed over.
+        (data / "cookies.yaml").write_text("b\n", encoding="utf-8")
+        config.write_text("site_name: y\n", encoding="utf-8")
+        assert in_data.changed.wait(30) and of_config.changed.wait(30)
+    finally:
+        observer.stop()
+        observer.join()
+    assert {name for name, _ in in_data.events} <= {"FileModifiedEvent", "FileClosedEvent"}, in_data.events
+    assert {path for _, path in in_data.events} == {str(data / "cookies.yaml")}
+    assert {path for _, path in of_config.events} == {str(config)}, of_config.events
+
+
+def _polled(observer) -> list[tuple[str, float]]:
+    return sorted((emitter.watch.path, poll.timeout) for poll in observer.polls.values() for emitter in poll.emitters)
+
+
+def test_serve_polls_a_shared_folder_every_twentieth_of_a_second(tmp_path, monkeypatch):
+    """Over NFS, SMB, WSL's drvfs or Docker Desktop's shares, an edit on the other side sends no inotify event."""
+    from policypress.mkdocs import serve
+
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(f"27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"
+                         f"90 27 0:50 / {tmp_path} rw,relatime shared:1 - nfs4 server:/export rw\n", encoding="utf-8")
+    monkeypatch.setattr(serve, "MOUNTINFO", mountinfo)
+    server, data = _mkdocs_server(tmp_path)
+    serve.watch_promptly(server)  # (and started: _rebuild_wanted's start() changes nothing)
+    assert server.observer.emitters == set()  # no inotify watch
+    assert _polled(server.observer) == sorted(
+        [(str(data), 0.05), (str(tmp_path / "docs"), 0.05), (str(tmp_path), 0.05)])
+    assert server.build_delay == serve.POLL_SECONDS == 0.05  # MkDocs' own poll: 0.5 s
+    _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
+
+
+def test_serve_polls_a_folder_with_a_link_and_a_large_one_at_mkdocs_pace(tmp_path):
+    """inotify does not follow a symbolic link; a polled tree of thousands of files is not stat'ed 20 times a second."""
+    from policypress.mkdocs import serve
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    server, data = _mkdocs_server(tmp_path / "project")
+    (tmp_path / "project" / "docs" / "notes").symlink_to(shared)
+    serve.watch_promptly(server)
+    large = tmp_path / "theme"
+    large.mkdir()
+    for n in range(serve.PROMPT_POLL_ENTRIES):
+        (large / f"{n}.svg").touch()
+    (large / "shared").symlink_to(shared)  # polled, and one entry over the prompt poll's bound
+    server.watch(str(large))  # MkDocs watches a site's `watch:` paths after the plugin's on_serve
+    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
+        [str(data), str(tmp_path / "project")])
+    assert _polled(server.observer) == [(str(tmp_path / "project" / "docs"), 0.05), (str(large), 0.5)]
+    _rebuild_wanted(server, lambda: (shared / "notes.md").write_text("# Changed\n", encoding="utf-8"))
+
+
+def test_serve_polls_when_the_kernel_has_no_watch_left(tmp_path, monkeypatch):
+    """fs.inotify.max_user_watches reached (editors and IDEs use them too): inotify refuses a watch
+    when its observer starts, which the plugin does itself, so that the server polls instead of stopping."""
+    import errno
+
+    from watchdog.observers.inotify import InotifyEmitter
+    from watchdog.observers.polling import PollingObserver
+
+    from policypress.mkdocs import serve
+
+    started: list[str] = []
+    on_thread_start = InotifyEmitter.on_thread_start
+
+    def scarce(self) -> None:
+        started.append(self.watch.path)
+        if len(started) == 3:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+        on_thread_start(self)
+
+    monkeypatch.setattr(InotifyEmitter, "on_thread_start", scarce)
+    server, data = _mkdocs_server(tmp_path)
+    abandoned = serve._observer()
+    monkeypatch.setattr(serve, "_observer", lambda: abandoned)
+    serve.watch_promptly(server)
+    assert len(started) == 3 and type(server.observer) is PollingObserver
+    assert server.observer.timeout == server.build_delay == serve.POLL_SECONDS
+    assert not abandoned.is_alive() and not abandoned._inotify_fd.is_alive()  # no thread left behind
+    assert server._watched_paths == {str(tmp_path / "docs"): 1, str(tmp_path / "mkdocs.yml"): 1, str(data): 2}
+    assert sorted(emitter.watch.path for emitter in server.observer.emitters) == sorted(
+        [str(data), str(tmp_path / "docs"), str(tmp_path)])
+    _rebuild_wanted(server, lambda: (data / "cookies.yaml").write_text("cookies: {a: 1}\n", encoding="utf-8"))
+
+
+def test_the_file_system_of_a_path_is_its_longest_mount_point():
+    from policypress.mkdocs.serve import KERNEL_EVENTS, filesystem_type
+
+    mountinfo = "\n".join([
+        "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw",
+        "30 27 0:40 / /mnt/c rw,noatime - 9p drvfs rw,dirsync,aname=drvfs",
+        "31 27 0:41 / /home/me/My\\040Sites rw shared:5 master:2 - fuse.sshfs me@host: rw",
+        "32 27 0:42 / /mnt/cache rw - tmpfs tmpfs rw",
+        "33 27 0:43 / /mnt/c rw - overlay overlay rw",  # mounted over the first /mnt/c: the later one counts
+    ])
+    assert filesystem_type("/work/site/policy_data", mountinfo) == "ext4"
+    assert filesystem_type("/mnt/c/Users/me/site", mountinfo) == "overlay"
+    assert filesystem_type("/mnt/cache", mountinfo) == "tmpfs"
+    assert filesystem_type("/mnt/cached", mountinfo) == "ext4"  # not under /mnt/cache
+    assert filesystem_type("/home/me/My Sites/docs", mountinfo) == "fuse.sshfs"
+    assert filesystem_type("/work", "") is None
+    assert {"ext4", "tmpfs", "overlay"} <= KERNEL_EVENTS and not {"9p", "nfs4", "fuse.sshfs", "cifs", "virtiofs"} & KERNEL_EVENTS
