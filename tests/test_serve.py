@@ -263,7 +263,7 @@ def test_serve_polls_a_shared_folder_every_twentieth_of_a_second(tmp_path, monke
     from policypress.mkdocs import serve
 
     mountinfo = tmp_path / "mountinfo"
-    mountinfo.write_text(f"27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"
+    mountinfo.write_text(f"27 1 254:0 / / rw,relatime - ext4 /dev/sda1 rw\n"
                          f"90 27 0:50 / {tmp_path} rw,relatime shared:1 - nfs4 server:/export rw\n", encoding="utf-8")
     monkeypatch.setattr(serve, "MOUNTINFO", mountinfo)
     server, data = _mkdocs_server(tmp_path)
@@ -334,17 +334,19 @@ def test_serve_polls_when_the_kernel_has_no_watch_left(tmp_path, monkeypatch):
 def test_the_file_system_of_a_path_is_its_longest_mount_point():
     from policypress.mkdocs.serve import KERNEL_EVENTS, filesystem_type
 
+    # Mount points inside this repository (wherever it is cloned), as /proc/self/mountinfo writes them.
+    root = str(ROOT)
     mountinfo = "\n".join([
-        "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw",
-        "30 27 0:40 / /mnt/c rw,noatime - 9p drvfs rw,dirsync,aname=drvfs",
-        "31 27 0:41 / /home/me/My\\040Sites rw shared:5 master:2 - fuse.sshfs me@host: rw",
-        "32 27 0:42 / /mnt/cache rw - tmpfs tmpfs rw",
-        "33 27 0:43 / /mnt/c rw - overlay overlay rw",  # mounted over the first /mnt/c: the later one counts
+        "27 1 254:0 / / rw,relatime - ext4 /dev/sda1 rw",
+        f"30 27 0:40 / {root}/mnt/c rw,noatime - 9p drvfs rw,dirsync,aname=drvfs",
+        f"31 27 0:41 / {root}/My\\040Sites rw shared:5 master:2 - fuse.sshfs me@host: rw",
+        f"32 27 0:42 / {root}/mnt/cache rw - tmpfs tmpfs rw",
+        f"33 27 0:43 / {root}/mnt/c rw - overlay overlay rw",  # mounted over the first: the later one counts
     ])
-    assert filesystem_type("/work/site/policy_data", mountinfo) == "ext4"
-    assert filesystem_type("/mnt/c/Users/me/site", mountinfo) == "overlay"
-    assert filesystem_type("/mnt/cache", mountinfo) == "tmpfs"
-    assert filesystem_type("/mnt/cached", mountinfo) == "ext4"  # not under /mnt/cache
-    assert filesystem_type("/home/me/My Sites/docs", mountinfo) == "fuse.sshfs"
-    assert filesystem_type("/work", "") is None
+    assert filesystem_type(str(ROOT / "policy_data"), mountinfo) == "ext4"
+    assert filesystem_type(f"{root}/mnt/c/Users/me/site", mountinfo) == "overlay"
+    assert filesystem_type(f"{root}/mnt/cache", mountinfo) == "tmpfs"
+    assert filesystem_type(f"{root}/mnt/cached", mountinfo) == "ext4"  # not under mnt/cache
+    assert filesystem_type(f"{root}/My Sites/docs", mountinfo) == "fuse.sshfs"
+    assert filesystem_type(root, "") is None
     assert {"ext4", "tmpfs", "overlay"} <= KERNEL_EVENTS and not {"9p", "nfs4", "fuse.sshfs", "cifs", "virtiofs"} & KERNEL_EVENTS
