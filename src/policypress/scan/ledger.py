@@ -101,16 +101,21 @@ class Ledger:
         data = self._new.get(entry) or self._old.get(entry)
         if data is None:
             return None
-        if self._detectors is None:
-            self._detectors = detectors_of(self._matchers)
         try:
-            found = load(data, self._detectors)
+            found = load(data, self.detectors)
         except Exception:  # noqa: BLE001  (an entry of other signatures or a damaged file: a miss)
             return None
         if not isinstance(found, PageFindings):
             return None
         self._new[entry] = data
         return found
+
+    @property
+    def detectors(self) -> dict[tuple[str, int], CompiledDetector]:
+        """``detectors_of`` this scan's matchers, made once (the worker pool loads with them too)."""
+        if self._detectors is None:
+            self._detectors = detectors_of(self._matchers)
+        return self._detectors
 
     def put(self, page: str, digest: bytes, data: bytes) -> None:
         """Keep the ``dump`` of a page's findings."""

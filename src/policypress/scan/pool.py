@@ -118,7 +118,7 @@ def scan_pages(matchers: Matchers, root: Path, pages: Sequence[str], jobs: int,
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    detectors = detectors_of(matchers)
+    detectors = ledger.detectors if ledger is not None else detectors_of(matchers)
     workers = min(jobs, -(-len(pages) // CHUNK))
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start,
                              initargs=(matchers.signatures,)) as pool:
