@@ -234,6 +234,24 @@ def test_the_console_script_checks_the_repository() -> None:
     assert proc.stdout.startswith("policy_data: ok (")
 
 
+def test_a_command_imports_only_what_it_needs() -> None:
+    # `check` in a pre-commit hook should not pay for the browser audit's, the diff's and the PDF's imports.
+    script = (
+        "import sys\nfrom policypress.cli import main\ncode = main(['check'])\n"
+        "heavy = ['playwright', 'policypress.audit.auditor', 'policypress.a11y', 'policypress.diff', 'policypress.pdf']\n"
+        "print(code, [name for name in heavy if name in sys.modules])\n"
+    )
+    proc = subprocess.run([str(BIN / "python"), "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines()[-1] == "0 []", proc.stdout + proc.stderr
+
+
+def test_help_lists_every_command_in_the_readmes_order(cli: Cli) -> None:
+    result = cli("--help")
+    listed = [line.split()[0] for line in result.out.split("Commands:\n", 1)[1].splitlines() if line[2:3].strip()]
+    assert listed == ["check", "release", "seal", "versions", "diff", "export-consent", "scan", "audit", "report",
+                      "schema", "init", "lint", "export", "pdf", "a11y"]
+
+
 @pytest.mark.parametrize("reader", ["head -1", "true"])
 def test_a_broken_pipe_is_quiet(reader: str) -> None:
     # `true` exits before policypress writes, so the write really meets a closed pipe.
