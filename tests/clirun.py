@@ -55,21 +55,17 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.fixture
-def cli_process() -> Cli:
-    """``policypress ARGS`` in a process of its own, for commands that start a browser (``audit``).
+def cli_browser(cli: Cli, browser: object) -> Cli:
+    """``cli`` with the session's Chromium lent to the command (``policypress.audit.browser.lent``).
 
-    Playwright's sync API cannot start inside a thread that already runs one, and a test worker that has
-    used the ``browser`` fixture holds one for the session: a browser of the command's own needs a process.
+    A command that starts a browser (``audit``, ``a11y``) uses it instead of starting Playwright's driver and
+    Chromium of its own (about 2 s of CPU each time); Playwright's sync API allows one driver a thread, and the
+    worker's is the session's. Under ``CI=true`` a missing Chromium fails the test (the ``browser`` fixture).
     """
-    import os
-    import subprocess
-    import sys
+    from policypress.audit.browser import lent
 
     def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
-        done = subprocess.run(
-            [sys.executable, "-m", "policypress", *(str(arg) for arg in args)], cwd=cwd, capture_output=True,
-            text=True, env={**os.environ, **(env or {})}, timeout=600,
-        )
-        return CliResult(done.returncode, done.stdout, done.stderr)
+        with lent(browser):
+            return cli(*args, cwd=cwd, env=env)
 
     return run

@@ -96,8 +96,12 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    from policypress.audit.browser import AUDIT_ARGS
+
+    # The audit's own switches (its name resolution stops at this machine), so that a browser lent to the
+    # command line (``audit.browser.lent``) is the one the command would have started.
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *AUDIT_ARGS])
         yield instance
         instance.close()
 

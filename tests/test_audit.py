@@ -1,24 +1,29 @@
 """``policypress audit`` on every fixture site and on the real policy site: exact findings and exit codes.
 
-Each case is one run of the command line (its own headless Chromium). The runs are started
-together, a few at a time, because most of an audit is waiting for pages to settle.
+Each case is one run of the command line, in this process (``policypress.cli.main``), with the
+scenarios of each run in three browsers at once: the session's, lent to the command
+(``audit.browser.lent``), and two warm helpers. Starting a Python, Playwright's driver and Chromium
+for every case cost about 3 s of CPU each.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import BIN, ROOT
+from conftest import ROOT
 
+from policypress.audit.browser import lent
+from policypress.audit.parallel import warm_helpers
+from policypress.cli import main
 from policypress.loader import load_policy
 from policypress.vocabulary import CookieCategory
 
@@ -38,7 +43,7 @@ FIXTURE_BANNER = (
 ONE_PAGE = ("--max-pages", "1")
 GTAG = "www.googletagmanager.com/gtag/js"
 NO_CONSENT = ("before-consent", "reject-all", "gpc")
-PARALLEL_RUNS = 3
+JOBS = 3
 
 Expected = frozenset[tuple[str, str, str | None]]  # (rule, scenario, item)
 
@@ -142,29 +147,25 @@ class Run:
 def _audit(site: Path, data: Path, args: tuple[str, ...], out: Path) -> Run:
     junit = out / "junit.xml"
     out.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(
-        [str(BIN / "policypress"), "audit", str(site), "--data", str(data), "--standins", str(STANDINS),
-         "--format", "json", "--junit", str(junit), "--jobs", "1", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr, junit)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["audit", str(site), "--data", str(data), "--standins", str(STANDINS), "--format", "json",
+                     "--junit", str(junit), "--jobs", str(JOBS), *args])
+    return Run(code, stdout.getvalue(), stderr.getvalue(), junit)
 
 
 @pytest.fixture(scope="module")
 def runs(browser: Any, ga_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     """Every case, and the real policy site (built with a GA property)."""
-    del browser  # requested for its rule: under CI=true a missing Chromium fails instead of skipping
     work = tmp_path_factory.mktemp("audit")
     site = ga_site
-    # The policy site (Material, with its search index) is the longest run: it starts first.
     jobs: dict[str, tuple[Path, Path, tuple[str, ...], Path]] = {
         "policy-site": (site, ROOT / "policy_data", ("--page", "en/", "--page", "sv/"), work / "policy-site-audit"),
     }
     for name, case in CASES.items():
         jobs[name] = (case.site, case.data, case.args, work / name.replace("/", "-"))
-    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
-        futures = {name: pool.submit(_audit, *job) for name, job in jobs.items()}
-        results = {name: future.result() for name, future in futures.items()}
+    with lent(browser), warm_helpers(JOBS - 1):
+        results = {name: _audit(*job) for name, job in jobs.items()}
     yield results
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from clirun import cli_process  # noqa: F401
+from clirun import cli, cli_browser  # noqa: F401
 from conftest import ROOT
 
 SITE = ROOT / "tests" / "fixtures" / "audit-sites" / "tcf" / "pages"
@@ -27,9 +27,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.browser
-def test_evidence_folder_and_the_tcf_rule(cli_process, tmp_path: Path) -> None:  # noqa: F811
+def test_evidence_folder_and_the_tcf_rule(cli_browser, tmp_path: Path) -> None:  # noqa: F811
     evidence = tmp_path / "evidence"
-    code, out, err = cli_process("audit", SITE, "--data", DATA, "--standins", STANDINS, *BANNER, *SCENARIOS,
+    code, out, err = cli_browser("audit", SITE, "--data", DATA, "--standins", STANDINS, *BANNER, *SCENARIOS,
                          "--jobs", "1", "--format", "json", "--evidence", evidence)
     assert code == 1, err
     report = json.loads(out)
@@ -81,11 +81,11 @@ def test_evidence_folder_and_the_tcf_rule(cli_process, tmp_path: Path) -> None: 
     assert tampered.returncode == 1 and "before-consent/cookies.json: FAILED" in tampered.stdout
 
 
-def test_a_folder_that_holds_anything_is_refused(cli_process, tmp_path: Path) -> None:  # noqa: F811
+def test_a_folder_that_holds_anything_is_refused(cli, tmp_path: Path) -> None:  # noqa: F811
     evidence = tmp_path / "evidence"
     evidence.mkdir()
     (evidence / "earlier.txt").write_text("kept\n")
-    code, out, err = cli_process("audit", SITE, "--data", DATA, "--evidence", evidence)
+    code, out, err = cli("audit", SITE, "--data", DATA, "--evidence", evidence)
     assert code == 2
     assert out == ""
     assert err.strip().count("\n") == 0 and "is not empty" in err and "never overwritten" in err
@@ -94,9 +94,9 @@ def test_a_folder_that_holds_anything_is_refused(cli_process, tmp_path: Path) ->
     assert (evidence / "earlier.txt").read_text() == "kept\n"
 
 
-def test_a_file_in_its_place_is_refused(cli_process, tmp_path: Path) -> None:  # noqa: F811
+def test_a_file_in_its_place_is_refused(cli, tmp_path: Path) -> None:  # noqa: F811
     target = tmp_path / "evidence"
     target.write_text("not a folder\n")
-    code, _out, err = cli_process("audit", SITE, "--data", DATA, "--evidence", target)
+    code, _out, err = cli("audit", SITE, "--data", DATA, "--evidence", target)
     assert code == 2 and "is not a folder" in err
     assert target.read_text() == "not a folder\n"

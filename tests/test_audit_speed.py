@@ -108,16 +108,28 @@ def _without_timings(report: Any) -> dict[str, Any]:
     return data
 
 
-def test_scenarios_in_parallel_browsers_give_the_same_report(browser: Any) -> None:
+PARALLEL_SITE = AUDIT_SITES / "not-withdrawn"
+
+
+def _parallel_options(browser: Any) -> dict[str, Any]:
+    return dict(banner=BANNER, standins=load_standins(STANDINS), pages=["/", "/about/"], browser=browser)
+
+
+@pytest.fixture(scope="module")
+def alone(browser: Any) -> Any:
+    """The sequential run that the parallel ones are compared with: one browser, one scenario after another."""
+    report = audit_site(PARALLEL_SITE / "pages", load_policy(PARALLEL_SITE / "policy_data"), jobs=1,
+                        **_parallel_options(browser))
+    assert report.timing["jobs"] == 1
+    assert report.findings, "a site with findings, so that their order is compared too"
+    return report
+
+
+def test_scenarios_in_parallel_browsers_give_the_same_report(browser: Any, alone: Any) -> None:
     """This thread's browser works the first scenario; the two other workers launch their own Chromium."""
-    site = AUDIT_SITES / "not-withdrawn"
-    options: dict[str, Any] = dict(banner=BANNER, standins=load_standins(STANDINS), pages=["/", "/about/"],
-                                   browser=browser)
-    policy = load_policy(site / "policy_data")
-    alone = audit_site(site / "pages", policy, jobs=1, **options)
-    together = audit_site(site / "pages", policy, jobs=3, **options)
-    assert alone.timing["jobs"] == 1 and together.timing["jobs"] == 3
-    assert alone.findings, "a site with findings, so that their order is compared too"
+    together = audit_site(PARALLEL_SITE / "pages", load_policy(PARALLEL_SITE / "policy_data"), jobs=3,
+                          **_parallel_options(browser))
+    assert together.timing["jobs"] == 3
     assert _without_timings(together) == _without_timings(alone)
 
 
@@ -151,12 +163,9 @@ def test_warm_helpers_are_launched_once_for_many_runs(browser: Any) -> None:
     assert {seen[item] for item in (1, 2, 5, 6) if seen[item][0] == caller} == {(caller, id(browser))}
 
 
-def test_an_audit_with_warm_helpers_gives_the_report_of_one_without(browser: Any) -> None:
-    site = AUDIT_SITES / "not-withdrawn"
-    options: dict[str, Any] = dict(banner=BANNER, standins=load_standins(STANDINS), pages=["/"], browser=browser)
-    policy = load_policy(site / "policy_data")
-    alone = audit_site(site / "pages", policy, jobs=1, **options)
+def test_an_audit_with_warm_helpers_gives_the_report_of_one_without(browser: Any, alone: Any) -> None:
     with warm_helpers(1):
-        warm = audit_site(site / "pages", policy, jobs=2, **options)
+        warm = audit_site(PARALLEL_SITE / "pages", load_policy(PARALLEL_SITE / "policy_data"), jobs=2,
+                          **_parallel_options(browser))
     assert warm.timing["jobs"] == 2
     assert _without_timings(warm) == _without_timings(alone)

@@ -8,13 +8,12 @@ measured as they really are. What the managers' banners show was checked on scre
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from clirun import cli  # noqa: F401
+from clirun import cli, cli_browser  # noqa: F401
 from conftest import ROOT
 
 from policypress.audit import MATERIAL, Timing, audit_site, custom_banner
@@ -231,14 +230,12 @@ def test_not_run_without_the_before_consent_scenario_or_when_switched_off(browse
 
 
 @pytest.mark.browser
-def test_command_line_flag_and_exit_codes(cli) -> None:  # noqa: F811
+def test_command_line_flag_and_exit_codes(cli_browser) -> None:  # noqa: F811
     common = ("audit", BANNERS, "--data", POLICY, "--scenario", "before-consent", "--format", "json",
               "--page-timeout", "10")
 
     def run(*args: str) -> tuple[int, list[str]]:
-        # In a thread of its own: the suite's browser keeps Playwright's loop running in this one.
-        with ThreadPoolExecutor(1) as pool:
-            code, out, err = pool.submit(cli, *common, *args).result()
+        code, out, err = cli_browser(*common, *args)
         return code, [f["rule"] for f in json.loads(out)["findings"]]
 
     assert run("--page", "pre-ticked.html") == (1, ["audit-dark-pre-ticked"])  # an error

@@ -6,14 +6,12 @@ import dataclasses
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from clirun import cli  # noqa: F401
+from clirun import cli, cli_browser  # noqa: F401
 from conftest import ROOT, serve_directory
 
 from policypress.audit import AuditRule, custom_banner, load_standins
@@ -28,7 +26,6 @@ from policypress.loader import load_policy
 
 AUDIT_SITES = ROOT / "tests" / "fixtures" / "audit-sites"
 STANDINS = ROOT / "tests" / "fixtures" / "standins"
-BIN = Path(sys.executable).parent
 BANNER = custom_banner("#cookie-accept", "#cookie-reject", "#cookie-settings")
 BANNER_ARGS = ("--accept-selector", "#cookie-accept", "--reject-selector", "#cookie-reject",
                "--reopen-selector", "#cookie-settings", "--standins", str(STANDINS))
@@ -265,7 +262,7 @@ def test_a_state_of_another_audit_is_not_resumed(tmp_path: Path, cli) -> None:  
 
 
 @pytest.mark.browser
-def test_an_undeclared_cookie_is_proposed_into_the_draft(tmp_path: Path, cli) -> None:  # noqa: F811
+def test_an_undeclared_cookie_is_proposed_into_the_draft(tmp_path: Path, cli, cli_browser) -> None:  # noqa: F811
     fixture = AUDIT_SITES / "undeclared-cookie"
     data = tmp_path / "policy_data"
     shutil.copytree(fixture / "policy_data", data)
@@ -274,14 +271,10 @@ def test_an_undeclared_cookie_is_proposed_into_the_draft(tmp_path: Path, cli) ->
     assert code == 0, err
     before = (data / "cookies.yaml").read_text(encoding="utf-8")
     report = tmp_path / "audit.json"
-    # In a process of its own: this one may hold the suite's browser, and Playwright's sync API is one a thread.
-    proc = subprocess.run(
-        [str(BIN / "policypress"), "audit", str(fixture / "pages"), "--data", str(data), "--scenario", "accept-all",
-         "--urls", str(_urls(tmp_path, "/")), "--format", "json", *BANNER_ARGS],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 1, proc.stderr
-    report.write_text(proc.stdout, encoding="utf-8")
+    code, out, err = cli_browser("audit", fixture / "pages", "--data", data, "--scenario", "accept-all",
+                                 "--urls", _urls(tmp_path, "/"), "--format", "json", *BANNER_ARGS)
+    assert code == 1, err
+    report.write_text(out, encoding="utf-8")
     assert [(f.rule, f.item) for f in read_report(report).findings] == [(AuditRule.UNDECLARED, "_ga_FIXTURE1")]
 
     code, body, err = cli("report", "propose", str(report), "--data", str(data), "--issue", str(tmp_path / "i.md"))

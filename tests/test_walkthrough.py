@@ -1,8 +1,8 @@
 """The README's walk-through of a page with Cookiebot ("Check another site's cookies") is what the tools print.
 
-Each ```console block of the section is run as written (as a command, from the repository's root; the
-evidence folder goes to a temporary one), and every line the README shows must be in the output:
-a line is cut at "…", and each of its pieces must appear, in order, within one line of the output.
+Each ```console block of the section is run as written (the command line, in this process, from the
+repository's root; the evidence folder goes to a temporary one), and every line the README shows must be
+in the output: a line is cut at "…", and each of its pieces must appear, in order, within one line of it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from clirun import cli_process  # noqa: F401
+from clirun import cli, cli_browser  # noqa: F401
 from conftest import ROOT
 
 SECTION = "### Walk-through: a page with Cookiebot, end to end"
@@ -56,10 +56,10 @@ def test_the_section_has_the_three_steps() -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("step", [0, 1, 2])
-def test_each_step_prints_what_the_readme_shows(cli_process, tmp_path: Path, step: int) -> None:  # noqa: F811
+def test_each_step_prints_what_the_readme_shows(cli_browser, tmp_path: Path, step: int) -> None:  # noqa: F811
     args, shown = _blocks()[step]
     args = [str(tmp_path / "evidence") if a == "evidence/" else a for a in args]
-    code, out, err = cli_process(*args, cwd=ROOT)
+    code, out, err = cli_browser(*args, cwd=ROOT)
 
     assert code == 1, err  # Hotjar runs before consent: the run fails
     output = out.splitlines()

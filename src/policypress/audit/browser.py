@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,39 @@ def wait_until_still(page: Any, timeout_ms: float = STILL_TIMEOUT_MS) -> None:
         raise AuditTimeout(page.url, timeout_ms / 1000, "its animations were still running", verb="did not settle") from None
 
 
+_lent = threading.local()  # the browser ``lent`` to this thread, if any
+
+
+@contextlib.contextmanager
+def held(local: threading.local, name: str, value: Any) -> Iterator[None]:
+    """``local.name`` is ``value`` inside the block, and what it was before after it (blocks may nest)."""
+    outer = getattr(local, name, None)
+    setattr(local, name, value)
+    try:
+        yield
+    finally:
+        setattr(local, name, outer)
+
+
+@contextlib.contextmanager
+def lent(browser: Any) -> Iterator[None]:
+    """Inside the block, every ``launched()`` of this thread uses ``browser`` instead of starting Chromium.
+
+    For many audits in one process through the command line (``policypress.cli.main``): a bench, a test
+    suite, a notebook. Launching costs about 2 s of CPU (Playwright's driver and Chromium starting); a
+    lent browser is not closed by the audits, each of which still opens a fresh context per scenario.
+    Playwright's sync objects belong to the thread that made them, so the loan holds for this thread
+    only: the other browsers of a ``--jobs N`` audit are still launched (or warm, ``parallel.warm_helpers``).
+    """
+    with held(_lent, "browser", browser):
+        yield
+
+
 @contextlib.contextmanager
 def launched(existing: Any | None = None) -> Iterator[Any]:
-    """A Playwright ``Browser``: ``existing`` when given (the caller closes it), else one launched for the block."""
+    """A Playwright ``Browser``: ``existing`` when given, else the one ``lent`` to this thread (the caller
+    closes either), else one launched for the block."""
+    existing = existing if existing is not None else getattr(_lent, "browser", None)
     if existing is not None:
         yield existing
         return

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from ..errors import UsageError
-from .browser import launched
+from .browser import held, launched
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -128,12 +128,10 @@ def warm_helpers(count: int) -> Iterator[None]:
     helpers = [_Helper(n) for n in range(1, count + 1)]
     for helper in helpers:
         helper.usable()
-    outer = getattr(_warm, "helpers", None)
-    _warm.helpers = helpers
     try:
-        yield
+        with held(_warm, "helpers", helpers):
+            yield
     finally:
-        _warm.helpers = outer
         for helper in helpers:
             helper.close()
 
