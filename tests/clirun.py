@@ -60,11 +60,13 @@ def cli_browser(cli: Cli, browser: object) -> Cli:
 
     A command that starts a browser (``audit``, ``a11y``) uses it instead of starting Playwright's driver and
     Chromium of its own (about 2 s of CPU each time); Playwright's sync API allows one driver a thread, and the
-    worker's is the session's. Under ``CI=true`` a missing Chromium fails the test (the ``browser`` fixture).
+    worker's is the session's. An audit's other ``--jobs`` browsers are still its own (or ``warm_helpers``). Under ``CI=true`` a missing Chromium fails the test (the ``browser`` fixture).
     """
     from policypress.audit.browser import lent
 
     def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+        if not browser.is_connected():  # type: ignore[attr-defined]
+            pytest.fail("the session's Chromium is gone (it crashed or was closed by an earlier test)")
         with lent(browser):
             return cli(*args, cwd=cwd, env=env)
 

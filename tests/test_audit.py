@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -149,8 +150,12 @@ def _audit(site: Path, data: Path, args: tuple[str, ...], out: Path) -> Run:
     out.mkdir(parents=True, exist_ok=True)
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = main(["audit", str(site), "--data", str(data), "--standins", str(STANDINS), "--format", "json",
-                     "--junit", str(junit), "--jobs", str(JOBS), *args])
+        try:
+            code = main(["audit", str(site), "--data", str(data), "--standins", str(STANDINS), "--format", "json",
+                         "--junit", str(junit), "--jobs", str(JOBS), *args])
+        except Exception:  # noqa: BLE001 - what would have been a traceback fails this case alone, not the module
+            traceback.print_exc()
+            code = -1
     return Run(code, stdout.getvalue(), stderr.getvalue(), junit)
 
 

@@ -251,9 +251,6 @@ class ScenarioRunner:
             visitor.settle()
             return None
         if not outcome.popup and self._hosted(visitor, result, label, what, look):
-            # Recognised, but its script cannot run here: that holds for every scenario, so the first look
-            # teaches the others (they report it without waiting for a banner that cannot come).
-            look.saw(False)
             return None
         if not outcome.popup:
             look.found_none(Verdict(said=outcome.problem))
@@ -272,6 +269,11 @@ class ScenarioRunner:
                 result.not_exercised.append((label, not_exercised_message(found, url, what)))
                 if look is not None:
                     look.found_none(Verdict(hosted=(found, url)))
+                    if url in visitor.unloaded:
+                        # Its script did not load (Complianz's, which a WordPress site serves itself, missing
+                        # here): no scenario will see its banner, so the first look teaches the others. One
+                        # that loaded and is merely slow is waited for again by each.
+                        look.saw(False, look.said)
                 return True
         return False
 

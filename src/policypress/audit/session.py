@@ -121,8 +121,12 @@ class Visitor:
         self.page = self.context.new_page()
         self.page.on("request", self._started)
         self.page.on("requestfinished", self._ended)
-        self.page.on("requestfailed", self._ended)
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._responded)
         self.page.on("framenavigated", self._navigated)
+        # URLs this tab asked for and did not get (failed, blocked, or answered 400 and above): a manager
+        # whose script is among them cannot show a banner in any scenario.
+        self.unloaded: set[str] = set()
 
     def close(self) -> None:
         self.context.close()
@@ -194,6 +198,14 @@ class Visitor:
     def _ended(self, request: Any) -> None:
         if self._pending.pop(request, None) is not None:
             self._touch()
+
+    def _failed(self, request: Any) -> None:
+        self.unloaded.add(request.url)
+        self._ended(request)
+
+    def _responded(self, response: Any) -> None:
+        if response.status >= 400:
+            self.unloaded.add(response.url)
 
     def _navigated(self, frame: Any) -> None:
         if not frame.url.startswith("chrome-error:"):  # a frame whose document was blocked: nothing comes of it
