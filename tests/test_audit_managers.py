@@ -115,6 +115,30 @@ def test_hosted_manager_named_and_not_exercised_offline(browser, name: str) -> N
 
 @needs_tools
 @pytest.mark.browser
+def test_a_recognised_manager_whose_script_loaded_is_waited_for_in_each_scenario(browser, tmp_path: Path) -> None:
+    # Complianz's page with its own script served (one that never shows the banner, as a slow server's would
+    # look within the wait): no scenario may conclude from another's look that no banner can come.
+    import shutil
+
+    pages = tmp_path / "pages"
+    shutil.copytree(MANAGERS / "complianz" / "pages", pages)
+    script = pages / "wp-content" / "plugins" / "complianz-gdpr" / "cookiebanner" / "js" / "complianz.min.js"
+    script.parent.mkdir(parents=True)
+    script.write_text("/* loaded, and slow to show its banner */\n", encoding="utf-8")
+    report = audit_site(pages, load_policy(MANAGERS / "policy_data"), browser=browser, jobs=1,
+                        standins=load_standins(STANDINS), banner=replace(MATERIAL, timeout_ms=1000),
+                        timing=Timing(quiet_ms=200, max_ms=3000, page_timeout=10), dark_patterns=False,
+                        scenarios=["accept-all", "reject-all"])
+
+    assert report.timing["banner_waits"] == 2, report.timing  # each scenario looked for itself
+    assert not [note for s in report.scenarios for note in s.notes if note.startswith("not visited")]
+    assert {(f.rule.value, f.scenario) for f in report.findings} == {
+        ("audit-not-exercised", "accept-all"), ("audit-not-exercised", "reject-all"),
+    }
+
+
+@needs_tools
+@pytest.mark.browser
 def test_without_autoconsent_the_audit_says_so_once(browser, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(ENV, str(tmp_path))  # a folder without autoconsent in it
     report = _audit(browser, "cookieconsent3", scenarios=["accept-all", "reject-all"])
