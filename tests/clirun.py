@@ -60,7 +60,7 @@ def cli_browser(cli: Cli, browser: object) -> Cli:
 
     A command that starts a browser (``audit``, ``a11y``) uses it instead of starting Playwright's driver and
     Chromium of its own (about 2 s of CPU each time); Playwright's sync API allows one driver a thread, and the
-    worker's is the session's. An audit's other ``--jobs`` browsers are still its own (or ``warm_helpers``). Under ``CI=true`` a missing Chromium fails the test (the ``browser`` fixture).
+    worker's is the session's. Without ``--jobs`` an audit then runs in it alone, as with a browser given to the API. Under ``CI=true`` a missing Chromium fails the test (the ``browser`` fixture).
     """
     from policypress.audit.browser import lent
 

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from clirun import cli  # noqa: F401
 from conftest import ROOT
 
 from policypress.audit import AuditRule, Timing, audit_site, custom_banner, load_standins
+from policypress.audit.browser import lent
 from policypress.audit.parallel import run_parallel, warm_helpers
 from policypress.audit.report import render_json
 from policypress.loader import load_policy
@@ -169,3 +171,14 @@ def test_an_audit_with_warm_helpers_gives_the_report_of_one_without(browser: Any
                           **_parallel_options(browser))
     assert warm.timing["jobs"] == 2
     assert _without_timings(warm) == _without_timings(alone)
+
+
+def test_the_command_line_audits_in_a_lent_browser_alone_and_leaves_it_open(browser: Any, cli: Any) -> None:  # noqa: F811
+    site = AUDIT_SITES / "compliant"
+    contexts = len(browser.contexts)
+    with lent(browser):
+        code, out, err = cli("audit", site / "pages", "--data", site / "policy_data", "--scenario", "before-consent",
+                             "--scenario", "gpc", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["timing"]["jobs"] == 1  # no --jobs: as with a browser given to the API
+    assert browser.is_connected() and len(browser.contexts) == contexts  # its contexts closed, it is not

@@ -64,18 +64,24 @@ def lent(browser: Any) -> Iterator[None]:
     For many audits in one process through the command line (``policypress.cli.main``): a bench, a test
     suite, a notebook. Launching costs about 2 s of CPU (Playwright's driver and Chromium starting); a
     lent browser is not closed by the audits, each of which still opens a fresh context per scenario.
-    Playwright's sync objects belong to the thread that made them, so the loan holds for this thread
-    only: the other browsers of a ``--jobs N`` audit are still launched (or warm, ``parallel.warm_helpers``).
+    A lent browser counts as one given to the API: without ``--jobs`` an audit then runs its scenarios one
+    after another in it. Playwright's sync objects belong to the thread that made them, so the loan holds
+    for this thread only: the other browsers of ``--jobs N`` are launched (or warm, ``parallel.warm_helpers``).
     """
     with held(_lent, "browser", browser):
         yield
+
+
+def lent_browser() -> Any | None:
+    """The browser ``lent`` to this thread, or None."""
+    return getattr(_lent, "browser", None)
 
 
 @contextlib.contextmanager
 def launched(existing: Any | None = None) -> Iterator[Any]:
     """A Playwright ``Browser``: ``existing`` when given, else the one ``lent`` to this thread (the caller
     closes either), else one launched for the block."""
-    existing = existing if existing is not None else getattr(_lent, "browser", None)
+    existing = existing if existing is not None else lent_browser()
     if existing is not None:
         yield existing
         return

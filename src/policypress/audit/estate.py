@@ -27,7 +27,7 @@ from ..model import Policy
 from ..trackers.signatures import Signatures
 from .auditor import AuditSetup, check_pages, discover, local_target, prepare, report_of
 from .banner import MATERIAL, BannerConfig
-from .browser import launched
+from .browser import launched, lent_browser
 from .findings import AuditReport, AuditRule
 from .parallel import check_jobs, run_parallel
 from .runner import Progress
@@ -166,6 +166,7 @@ def audit_estate(
     budget counts before sharding, so the shards of a run share it), only those of ``shard``, ``jobs`` at a
     time, skipping the visits ``state`` records as done. ``progress`` is called after each visit."""
     started = time.perf_counter()
+    browser = browser if browser is not None else lent_browser()  # a lent one counts as given
     jobs = check_jobs(jobs) if jobs is not None or browser is None else 1
     setup = prepare(policy, scenarios=scenarios, banner=banner, standins=standins, signatures=signatures,
                     max_pages=max_pages, timing=timing, dark_patterns=dark_patterns)
