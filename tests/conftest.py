@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import shutil
-import subprocess
 import sys
+import traceback
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,17 +36,45 @@ class BuildResult:
 
 
 def run_mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None = None) -> BuildResult:
-    base = {k: v for k, v in os.environ.items() if k != "POLICYPRESS_GA_PROPERTY"}
-    full_env = {**base, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    proc = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return BuildResult(proc.returncode, proc.stdout, proc.stderr, site_dir)
+    """``mkdocs build --strict --site-dir SITE`` in ``project``, through MkDocs' own command line, in this process.
+
+    What the command prints (MkDocs' log, its "Aborted with …" line) and its exit code come back as they
+    would from a process of its own; a traceback, which would end such a process with 1, is its stderr.
+    A fresh process cost about 1 s of CPU per build, importing MkDocs, Material and policypress again.
+    The environment is the test's with ``env`` on top (``POLICYPRESS_GA_PROPERTY`` only if given) and
+    is put back afterwards, as are the working directory, MkDocs' logger and the warning filters.
+    """
+    from mkdocs.__main__ import cli as mkdocs_command
+
+    changes = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    kept = {name: os.environ.get(name) for name in {*changes, "POLICYPRESS_GA_PROPERTY"}}
+    logger = logging.getLogger("mkdocs")
+    log_state = (logger.level, logger.propagate, list(logger.handlers))
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.pop("POLICYPRESS_GA_PROPERTY", None)
+    os.environ.update(changes)
+    try:
+        # catch_warnings: MkDocs' command sets the process's warning filters; they are put back too.
+        with contextlib.chdir(project), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                warnings.catch_warnings():
+            try:
+                mkdocs_command.main(["build", "--strict", "--site-dir", str(site_dir)], prog_name="mkdocs")
+                code = 0
+            except SystemExit as exc:  # click's standalone mode: the exit code MkDocs' command ends with
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+            except Exception:  # noqa: BLE001 - what a process of its own would print before exiting with 1
+                traceback.print_exc()
+                code = 1
+    finally:
+        for name, value in kept.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        logger.setLevel(log_state[0])
+        logger.propagate = log_state[1]
+        logger.handlers[:] = log_state[2]  # MkDocs adds a handler per run (removed when its state is collected)
+    return BuildResult(code, out.getvalue(), err.getvalue(), site_dir)
 
 
 @pytest.fixture
