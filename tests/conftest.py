@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import traceback
 import warnings
@@ -42,14 +43,20 @@ def run_mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None =
     would from a process of its own; a traceback, which would end such a process with 1, is its stderr.
     A fresh process cost about 1 s of CPU per build, importing MkDocs, Material and policypress again.
     The environment is the test's with ``env`` on top (``POLICYPRESS_GA_PROPERTY`` only if given) and
-    is put back afterwards, as are the working directory, MkDocs' logger and the warning filters.
+    is put back afterwards, as are the working directory, MkDocs' loggers and the warning filters; policypress's
+    in-memory memos are emptied first. ``run_mkdocs_process`` builds in a process of its own.
     """
     from mkdocs.__main__ import cli as mkdocs_command
+    from mkdocs.commands import build as mkdocs_build
 
+    from policypress.kept import forget_all
+
+    forget_all()  # policypress's in-memory memos: only what a new process would find (the disk cache) is left
     changes = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
     kept = {name: os.environ.get(name) for name in {*changes, "POLICYPRESS_GA_PROPERTY"}}
     logger = logging.getLogger("mkdocs")
     log_state = (logger.level, logger.propagate, list(logger.handlers))
+    build_filters = list(mkdocs_build.log.filters)  # MkDocs adds a filter of repeated messages per run
     out, err = io.StringIO(), io.StringIO()
     os.environ.pop("POLICYPRESS_GA_PROPERTY", None)
     os.environ.update(changes)
@@ -74,7 +81,18 @@ def run_mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None =
         logger.setLevel(log_state[0])
         logger.propagate = log_state[1]
         logger.handlers[:] = log_state[2]  # MkDocs adds a handler per run (removed when its state is collected)
+        mkdocs_build.log.filters[:] = build_filters
     return BuildResult(code, out.getvalue(), err.getvalue(), site_dir)
+
+
+def run_mkdocs_process(project: Path, site_dir: Path, env: dict[str, str] | None = None) -> BuildResult:
+    """``mkdocs build --strict --site-dir SITE`` in ``project``, in a process of its own (its own hash seed)."""
+    base = {k: v for k, v in os.environ.items() if k != "POLICYPRESS_GA_PROPERTY"}
+    proc = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)], cwd=project,
+        env={**base, "NO_MKDOCS_2_WARNING": "1", **(env or {})}, capture_output=True, text=True, timeout=300,
+    )
+    return BuildResult(proc.returncode, proc.stdout, proc.stderr, site_dir)
 
 
 @pytest.fixture

@@ -30,3 +30,13 @@ def test_recall_makes_a_value_once_even_when_it_is_none():
     assert made == ["x"]
     kept.clear()
     assert kept.recall("x", lambda: make("x")) is None and made == ["x", "x"]
+
+
+def test_forget_all_empties_every_kept_of_the_process() -> None:
+    from policypress.kept import forget_all
+
+    first, second = Kept[str, int](2), Kept[str, int](2)
+    first.put("a", 1)
+    second.put("b", 2)
+    forget_all()
+    assert len(first) == len(second) == 0 and "a" not in first

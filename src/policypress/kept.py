@@ -4,9 +4,10 @@ so that a long-running server or a scan of a large estate keeps flat memory."""
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -15,11 +16,12 @@ V = TypeVar("V")
 class Kept(Generic[K, V]):
     """At most ``size`` entries; the least recently used is forgotten first."""
 
-    __slots__ = ("size", "_items")
+    __slots__ = ("size", "_items", "__weakref__")
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
+        _every.add(self)
 
     def __contains__(self, key: object) -> bool:
         return key in self._items
@@ -51,3 +53,13 @@ class Kept(Generic[K, V]):
 
     def clear(self) -> None:
         self._items.clear()
+
+
+_every: weakref.WeakSet[Kept[Any, Any]] = weakref.WeakSet()
+
+
+def forget_all() -> None:
+    """Empty every ``Kept`` of this process: what follows runs as it would in a new process (a test suite
+    that builds many projects in one process; a server that wants everything read again)."""
+    for kept in list(_every):
+        kept.clear()
