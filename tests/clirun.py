@@ -9,6 +9,8 @@ environment are changed through ``monkeypatch`` only, so tests stay independent 
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -39,17 +41,23 @@ class CliResult(NamedTuple):
 Cli = Callable[..., CliResult]
 
 
+def run_main(*args: str | Path) -> CliResult:
+    """``policypress ARGS`` in this process, its standard output and error captured: for callers that
+    are no test function (a module's fixture); tests take the ``cli`` fixture."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(arg) for arg in args])
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
     def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
         if cwd is not None:
             monkeypatch.chdir(cwd)
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
-        capsys.readouterr()  # drop whatever the test printed before
-        code = main([str(arg) for arg in args])
-        captured = capsys.readouterr()
-        return CliResult(code, captured.out, captured.err)
+        return run_main(*args)
 
     return run
 

@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -52,18 +53,16 @@ def run_mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None =
     from policypress.kept import forget_all
 
     forget_all()  # policypress's in-memory memos: only what a new process would find (the disk cache) is left
-    changes = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    kept = {name: os.environ.get(name) for name in {*changes, "POLICYPRESS_GA_PROPERTY"}}
     logger = logging.getLogger("mkdocs")
     log_state = (logger.level, logger.propagate, list(logger.handlers))
     build_filters = list(mkdocs_build.log.filters)  # MkDocs adds a filter of repeated messages per run
     out, err = io.StringIO(), io.StringIO()
-    os.environ.pop("POLICYPRESS_GA_PROPERTY", None)
-    os.environ.update(changes)
     try:
-        # catch_warnings: MkDocs' command sets the process's warning filters; they are put back too.
-        with contextlib.chdir(project), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-                warnings.catch_warnings():
+        # patch.dict puts the whole environment back; catch_warnings, the warning filters MkDocs' command sets.
+        with mock.patch.dict(os.environ), contextlib.chdir(project), contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(err), warnings.catch_warnings():
+            os.environ.pop("POLICYPRESS_GA_PROPERTY", None)
+            os.environ.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
             try:
                 mkdocs_command.main(["build", "--strict", "--site-dir", str(site_dir)], prog_name="mkdocs")
                 code = 0
@@ -73,11 +72,6 @@ def run_mkdocs_build(project: Path, site_dir: Path, env: dict[str, str] | None =
                 traceback.print_exc()
                 code = 1
     finally:
-        for name, value in kept.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         logger.setLevel(log_state[0])
         logger.propagate = log_state[1]
         logger.handlers[:] = log_state[2]  # MkDocs adds a handler per run (removed when its state is collected)

@@ -1,6 +1,6 @@
 """``policypress audit`` on every fixture site and on the real policy site: exact findings and exit codes.
 
-Each case is one run of the command line, in this process (``policypress.cli.main``), with the
+Each case is one run of the command line, in this process (``clirun.run_main``), with the
 scenarios of each run in three browsers at once: the session's, lent to the command
 (``audit.browser.lent``), and two warm helpers. Starting a Python, Playwright's driver and Chromium
 for every case cost about 3 s of CPU each.
@@ -8,8 +8,6 @@ for every case cost about 3 s of CPU each.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import traceback
 import xml.etree.ElementTree as ET
@@ -20,11 +18,11 @@ from typing import Any
 
 import pytest
 
+from clirun import run_main
 from conftest import ROOT
 
 from policypress.audit.browser import lent
 from policypress.audit.parallel import warm_helpers
-from policypress.cli import main
 from policypress.loader import load_policy
 from policypress.vocabulary import CookieCategory
 
@@ -148,15 +146,12 @@ class Run:
 def _audit(site: Path, data: Path, args: tuple[str, ...], out: Path) -> Run:
     junit = out / "junit.xml"
     out.mkdir(parents=True, exist_ok=True)
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            code = main(["audit", str(site), "--data", str(data), "--standins", str(STANDINS), "--format", "json",
-                         "--junit", str(junit), "--jobs", str(JOBS), *args])
-        except Exception:  # noqa: BLE001 - what would have been a traceback fails this case alone, not the module
-            traceback.print_exc()
-            code = -1
-    return Run(code, stdout.getvalue(), stderr.getvalue(), junit)
+    try:
+        code, out, err = run_main("audit", site, "--data", data, "--standins", STANDINS, "--format", "json",
+                                  "--junit", junit, "--jobs", str(JOBS), *args)
+    except Exception:  # noqa: BLE001 - what would have been a traceback fails this case alone, not the module
+        code, out, err = -1, "", traceback.format_exc()
+    return Run(code, out, err, junit)
 
 
 @pytest.fixture(scope="module")

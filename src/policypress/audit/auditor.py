@@ -16,7 +16,7 @@ from ..vocabulary import StorageType
 from .autoconsent import Autoconsent, find_autoconsent
 from .banner import MATERIAL, BannerConfig
 from .cdn import ConsentLibraries, find_libraries
-from .browser import launched, lent_browser
+from .browser import launched
 from .checks import Checker
 from .classify import Classifier
 from .darkpatterns import DarkPatterns
@@ -25,7 +25,7 @@ from .tcfsignals import ScenarioEnd, tcf_findings
 from .findings import AuditFinding, AuditReport, ScenarioSummary, SeenCookie, SeenRequest, SeenStorage, report_order
 from .observations import PhaseRecord, ScenarioRun, StoredItem
 from .managers import not_exercised_findings
-from .parallel import check_jobs
+from .parallel import jobs_with
 from .runner import Progress, ScenarioRunner, timing_of, visits_per_scenario
 from .scenarios import ALL, Phase, Scenario
 from .session import Timing, Visitor
@@ -216,8 +216,7 @@ def audit_site(
     the others would launch Chromium of their own); the report is the same whatever it is.
     """
     started = time.perf_counter()
-    browser = browser if browser is not None else lent_browser()  # a lent one counts as given
-    jobs = check_jobs(jobs) if jobs is not None or browser is None else 1
+    jobs = jobs_with(jobs, browser)
     setup = prepare(policy, scenarios=scenarios, banner=banner, standins=standins, signatures=signatures,
                     max_pages=max_pages, timing=timing, dark_patterns=dark_patterns)
     folder, base_url, shown = local_target(target)

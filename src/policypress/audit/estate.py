@@ -27,9 +27,9 @@ from ..model import Policy
 from ..trackers.signatures import Signatures
 from .auditor import AuditSetup, check_pages, discover, local_target, prepare, report_of
 from .banner import MATERIAL, BannerConfig
-from .browser import launched, lent_browser
+from .browser import launched
 from .findings import AuditReport, AuditRule
-from .parallel import check_jobs, run_parallel
+from .parallel import jobs_with, run_parallel
 from .runner import Progress
 from .scenarios import ALL, Scenario
 from .session import Timing
@@ -166,8 +166,7 @@ def audit_estate(
     budget counts before sharding, so the shards of a run share it), only those of ``shard``, ``jobs`` at a
     time, skipping the visits ``state`` records as done. ``progress`` is called after each visit."""
     started = time.perf_counter()
-    browser = browser if browser is not None else lent_browser()  # a lent one counts as given
-    jobs = check_jobs(jobs) if jobs is not None or browser is None else 1
+    jobs = jobs_with(jobs, browser)
     setup = prepare(policy, scenarios=scenarios, banner=banner, standins=standins, signatures=signatures,
                     max_pages=max_pages, timing=timing, dark_patterns=dark_patterns)
     folder, base_url, shown = local_target(target)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from ..errors import UsageError
-from .browser import held, launched
+from .browser import held, launched, lent_browser
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -40,6 +40,14 @@ def check_jobs(jobs: int | None, limit: int = MAX_SCENARIO_JOBS) -> int:
     if jobs < 1:
         raise UsageError(f"the number of parallel browsers (--jobs) must be at least 1, not {jobs}")
     return jobs
+
+
+def jobs_with(jobs: int | None, browser: Any | None) -> int:
+    """``check_jobs(jobs)``, where a browser given (or ``lent`` to this thread) makes the default 1: the others
+    would be launched beside it, which whoever handed it over set out to avoid."""
+    if jobs is None and (browser is not None or lent_browser() is not None):
+        return 1
+    return check_jobs(jobs)
 
 
 class _Queue(Generic[Item, Result]):
