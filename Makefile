@@ -9,8 +9,9 @@ STAMP   := $(VENV)/.installed
 SITE    := site
 # Each build writes into its own staging folder beside the target (.site-build-XXXXXXXX)
 # and policypress.publish swaps it in with one atomic rename: site/ is always a whole
-# site, old or new, and a failed build (or a full disk) leaves it untouched.
-PUBLISH := $(BIN)/python -m policypress.publish
+# site, old or new, and a failed build (or a full disk) leaves it untouched. The runner
+# runs MkDocs' build command in its own process (policypress.mkdocs.publish): one Python, not two.
+PUBLISH := $(BIN)/python -m policypress.mkdocs.publish
 CHROMIUM ?= /usr/bin/chromium
 PREVIEW ?=
 export NO_MKDOCS_2_WARNING := 1
@@ -34,11 +35,11 @@ $(STAMP): requirements.lock pyproject.toml
 ## site: validate policy_data/ and build the site into site/ (strict). The build's first step
 ##       verifies everything `policypress check` does (draft, releases, seals) and stops on it.
 site: $(STAMP)
-	$(PUBLISH) --site-dir $(SITE) -- $(BIN)/mkdocs build --strict --site-dir {}
+	$(PUBLISH) --site-dir $(SITE) -- --strict
 
 ## preview: like site, but also renders the unreleased draft (marked as such) into site-preview/
 preview: $(STAMP)
-	POLICYPRESS_PREVIEW=1 $(PUBLISH) --site-dir site-preview -- $(BIN)/mkdocs build --strict --site-dir {}
+	POLICYPRESS_PREVIEW=1 $(PUBLISH) --site-dir site-preview -- --strict
 	@echo "preview with the draft in site-preview/ (not for publication)"
 
 ## check: validate policy_data/ only
@@ -110,8 +111,10 @@ linkcheck: $(STAMP)
 	@test -d $(SITE) || { echo "no $(SITE)/: run make site first"; exit 2; }
 	$(BIN)/python -m policypress.linkcheck $(SITE)
 
-## test: the whole test suite (set-up, browser, tools, mypy, pytest on $(JOBS) workers)
-JOBS ?= 2
+## test: the whole test suite (set-up, browser, tools, mypy, pytest on $(JOBS) workers). Four workers on
+##       two cores: the browser tests spend most of their time waiting (a page's quiet window, a banner
+##       that does not come, a time limit run out), about 0.6 of two cores busy with two workers
+JOBS ?= 4
 test: $(STAMP) browser tools
 	$(BIN)/mypy
 	$(BIN)/pytest -n $(JOBS) --dist loadscope --durations=15

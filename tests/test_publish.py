@@ -250,19 +250,76 @@ def test_renameat2_exchange_is_the_path_taken_here(site: Path, monkeypatch: pyte
     assert calls == [publish._RENAME_EXCHANGE]
 
 
+def _runner(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "POLICYPRESS_GA_PROPERTY"}
+    return subprocess.run([sys.executable, "-m", *args], cwd=project, env={**env, "NO_MKDOCS_2_WARNING": "1"},
+                          capture_output=True, text=True, timeout=300)
+
+
 def test_make_site_command_through_the_runner(project_copy: Path) -> None:
-    """The Makefile's command, on a copy of the project: a real MkDocs build published to site/."""
+    """The Makefile's command (MkDocs' build in the runner's process), on a copy of the project: a real
+    MkDocs build published to site/; then a build that fails leaves that site as it was."""
     site = project_copy / "site"
     site.mkdir()
     (site / "marker.txt").write_text("previous build")
-    env = {k: v for k, v in os.environ.items() if k != "POLICYPRESS_GA_PROPERTY"}
-    result = subprocess.run(
-        [sys.executable, "-m", "policypress.publish", "--site-dir", "site", "--",
-         str(BIN / "mkdocs"), "build", "--strict", "--site-dir", "{}"],
-        cwd=project_copy, env={**env, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True, timeout=300,
-    )
+    result = _runner(project_copy, "policypress.mkdocs.publish", "--site-dir", "site", "--", "--strict")
     assert result.returncode == 0, result.stderr
+    assert "Documentation built in" in result.stderr  # MkDocs' own messages pass through
     assert (site / "index.html").is_file()
     assert (site / "en" / "index.html").is_file()
     assert not (site / "marker.txt").exists()
     assert leftovers(project_copy, site) == []
+    built = (site / "en" / "index.html").read_bytes()
+
+    cookies = project_copy / "policy_data" / "cookies.yaml"
+    cookies.write_text(cookies.read_text(encoding="utf-8") + "\n  broken: [\n", encoding="utf-8")
+    failed = _runner(project_copy, "policypress.mkdocs.publish", "--site-dir", "site", "--", "--strict")
+    assert failed.returncode == 2, failed.stderr  # bad data: exit 2, as the build itself gives
+    assert "policy_data/cookies.yaml:" in failed.stderr and "invalid YAML" in failed.stderr
+    assert "policypress: the build failed (mkdocs build exited with 2): the previous site is unchanged" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert (site / "en" / "index.html").read_bytes() == built
+    assert leftovers(project_copy, site) == []
+
+
+def test_the_mkdocs_runner_keeps_the_build_folder_its_own(tmp_path: Path) -> None:
+    result = _runner(tmp_path, "policypress.mkdocs.publish", "--site-dir", "site", "--", "--strict", "-d", "elsewhere")
+    assert result.returncode == 2
+    assert "give --site-dir once, before --" in result.stderr
+    assert not (tmp_path / "site").exists() and not (tmp_path / "elsewhere").exists()
+
+
+@pytest.mark.parametrize("option", ["--help", "-h"])
+def test_the_mkdocs_runner_refuses_help_and_keeps_the_site(tmp_path: Path, option: str) -> None:
+    # MkDocs would print its help, exit 0 and build nothing: an empty folder must not replace the site.
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("old")
+    result = _runner(tmp_path, "policypress.mkdocs.publish", "--site-dir", "site", "--", option)
+    assert result.returncode == 2 and "see `mkdocs build --help`" in result.stderr
+    assert (tmp_path / "site" / "index.html").read_text() == "old"
+
+
+def test_the_mkdocs_runner_names_a_full_disk_in_one_line(project_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from mkdocs.commands import build as mkdocs_build_module
+
+    from policypress.mkdocs import publish as mkdocs_publish
+
+    site = project_copy / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+
+    def full(*args: object, **kwargs: object) -> None:
+        try:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except OSError as exc:
+            raise RuntimeError("Error building page 'en/index.md'") from exc  # as a plugin might wrap it
+
+    monkeypatch.setattr(mkdocs_build_module, "build", full)
+    monkeypatch.chdir(project_copy)
+    assert mkdocs_publish.main(["--site-dir", "site", "--", "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "policypress: no space left on device while building site/: the previous site is unchanged" in err
+    assert (site / "index.html").read_text() == "old"
+    assert leftovers(project_copy, site) == []
+

@@ -35,11 +35,11 @@ from .export import POLICY_JSON_SCHEMA, dumps, jsonld_script, policy_json, polic
 from .feed import atom_feed, feed_path
 from .i18n import DEFAULT_LANGUAGES, Lang, languages_list
 from .kept import Kept
-from .lint import Severity as LintSeverity
-from .lint import lint_policy, lint_summary
-from .lint import render as render_lint
+from .lint.findings import LintReport, lint_summary
+from .lint.findings import Severity as LintSeverity
 from .loader import display_path
-from .locales import check_languages
+from .localefacts import use_cache_dir as use_locale_cache
+from .locales import catalog, check_languages
 from .model import CookieDeclaration, Policy
 from .pages import SiteBuild, render_generated_page
 from .proposed import refuse_unconfirmed_releases
@@ -49,7 +49,7 @@ from .scan.report import format_finding, render_text, summary
 from .scan.transparency import fill_scan_note, scan_note
 from .trackers.names import names_overlap, parse_name
 from .trackers.signatures import use_cache_dir as use_signatures_cache
-from .buildcache import as_text, cache_dir_for
+from .buildcache import as_text, cache_dir_for, pickled, texts_fingerprint
 from .render import use_cache_dir
 from .versions import History, Release, build_date, load_history
 
@@ -99,6 +99,7 @@ def load_edition(data_dir: Path, environ: Mapping[str, str]) -> tuple[History, d
         cache_dir = cache_dir_for(data_dir)
         use_cache_dir(cache_dir)  # our templates' bytecode
         use_signatures_cache(cache_dir)  # the validated tracker signatures
+        use_locale_cache(cache_dir)  # the dates and language names the pages take from Babel
         history = load_history(data_dir, cache_dir=cache_dir)
         history.draft  # the working copy must be valid even when it is not shown
         load_provenance(history)  # where the releases' facts came from must name real paths
@@ -145,18 +146,42 @@ def lint_phase(history: History, current: Release, *, preview: bool, fail_on: st
             refuse_unconfirmed_releases(history)
         except PolicyPressError as exc:
             raise BuildStopped(f"policypress: {exc}") from None
-    targets = [(f"release {current.version}", current.policy, current.path)]
+    targets: list[tuple[str, Policy, Path, Release | None]] = [
+        (f"release {current.version}", current.policy, current.path, current)
+    ]
     if preview:
-        targets.append(("draft", history.draft, history.data_dir))
+        targets.append(("draft", history.draft, history.data_dir, None))
     lines = []
-    for label, policy, data_dir in targets:
-        report = lint_policy(policy, data_dir, label=label)
+    for label, policy, data_dir, release in targets:
+        report = _lint_report(label, policy, data_dir, release, history.cache_dir)
         lines.append(f"policypress {lint_summary(report)} ({label}): see `policypress lint` for details")
         if fail_on != "never" and report.at_or_above(LintSeverity(fail_on)):
             raise BuildStopped(
                 f"policypress: the lint of {label} fails the build (fail_on: {fail_on}):\n{render_lint(report, 'text')}"
             )
     return lines
+
+
+def _lint_report(label: str, policy: Policy, data_dir: Path, release: Release | None, cache_dir: Path | None) -> LintReport:
+    def run() -> LintReport:
+        from .lint.engine import lint_policy  # noqa: PLC0415 - the rules are imported only when a report is not kept
+
+        return lint_policy(policy, data_dir, label=label)
+
+    if release is None or cache_dir is None:
+        return run()
+    # A release's files never change (load_history has just checked them against its sealed manifest):
+    # its report is kept by their checksums, by where the report names them from, and by the English
+    # texts it quotes (a legal basis's article, from locales/en.yaml and the project's locales_dir).
+    key = json.dumps([release.manifest_sha256, sorted(release.manifest.files.items()), display_path(data_dir), label,
+                      texts_fingerprint(catalog(Lang.EN))])
+    return pickled("lint", key, LintReport, run, cache_dir)
+
+
+def render_lint(report: LintReport, fmt: str) -> str:
+    from .lint.report import render  # noqa: PLC0415 - only when the lint fails the build
+
+    return render(report, fmt)
 
 
 def keep_analytics(analytics: Mapping[str, Any], current: Release) -> bool:

@@ -37,9 +37,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from babel import __version__ as babel_version
+
 from . import _version
 from .kept import Kept
 from .model import Policy
+from .yamlsource import MAX_FILE_BYTES
 
 CACHE_DIR = Path(".cache") / "policypress"
 # Far more releases than a policy will ever have; each entry is a few hundred KB.
@@ -118,6 +121,52 @@ def frozen_policy(
         if entry is not None:
             _write(entry, key, policy)
     return _memory.put(memory_key, policy)
+
+
+def draft_policy(data_dir: Path, names: Sequence[str], load: Callable[[], Policy], cache_dir: Path | None) -> Policy:
+    """The draft's policy: ``load()``, kept by the bytes of its files ``names`` in ``data_dir``.
+
+    Unlike a release the draft is not sealed, so the key is made of what is read here: each file's
+    name and sha256 (or that it is missing), with Babel's version (which judges language tags and
+    countries) and the engine's fingerprint. Loading reads nothing else. The files are read again
+    after loading, and the policy is kept only when they are unchanged: a save in between (an
+    editor writing, ``mkdocs serve``) must not file a policy under the bytes before it. Only a
+    policy that loaded without a problem is kept: an invalid draft is read and reported every time."""
+    before = _draft_digest(data_dir, names)
+    if before is None:
+        return load()  # a file the loader refuses (a symlink, a folder, too large): it words why
+    memory_key = ("draft", ((str(Path(data_dir).absolute()), before),))
+    if memory_key in _memory:
+        return _memory[memory_key]
+    kept = read_pickle("drafts", before, Policy, cache_dir) if cache_dir is not None else None
+    if kept is not None:
+        return _memory.put(memory_key, kept)
+    policy = load()  # a DataError propagates: nothing invalid is kept
+    if _draft_digest(data_dir, names) == before:
+        if cache_dir is not None:
+            write_pickle("drafts", before, policy, cache_dir)
+        _memory.put(memory_key, policy)
+    return policy
+
+
+def _draft_digest(data_dir: Path, names: Sequence[str]) -> str | None:
+    parts = [f"babel {babel_version}"]
+    for name in names:
+        path = Path(data_dir) / name
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            parts.append(f"{name}:missing")
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        raw = _read_bytes(path)
+        if raw is None:
+            return None
+        parts.append(f"{name}:{hashlib.sha256(raw).hexdigest()}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _read_bytes(entry: Path) -> bytes | None:

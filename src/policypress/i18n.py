@@ -17,6 +17,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstrain
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from .localefacts import display_name
+
 # Only the shape of a tag: whether Babel knows the language is checked by Lang() itself.
 TAG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
@@ -62,7 +64,7 @@ class Lang(str):
     @property
     def native_name(self) -> str:
         """The language's name in itself, as a switcher shows it: "Svenska", "Deutsch"."""
-        name = self.locale.get_display_name(self.locale) or self.value
+        name = display_name(self.value)
         return name[:1].upper() + name[1:]
 
     @property

@@ -59,7 +59,9 @@ WebURL = Annotated[str, AfterValidator(_web_url)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built when data is first validated, not at import: a build whose
+    # draft and releases come from the cache (buildcache) validates none of these models.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- facts awaiting the data owner's confirmation ----------------------------
@@ -314,7 +316,7 @@ class Block(Reviewable):
     list (``{list: [{en: ..., sv: ...}, ...]}``)."""
 
     # The paragraph's languages are its keys: whichever languages the policy has.
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
     __pydantic_extra__: dict[str, NonEmptyStr] = Field(init=False)
 
     list: tuple[Text, ...] | None = None

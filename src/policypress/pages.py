@@ -15,16 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from babel.dates import format_date
 from markupsafe import Markup
 
 from . import buildcache, locales
 from .diff import PolicyDiff, diff_policies, fragment_headings, render_changes_fragment
 from .i18n import Lang
+from .localefacts import long_date
 from .model import Policy
 from .provenance import Provenance, load_provenance
 from .render import Heading, RenderedPage, render_policy_page, render_template, templates_fingerprint
@@ -38,10 +38,8 @@ T = TypeVar("T")
 _HEADER_SLOT = "<!--policypress:header-->"
 
 
-@lru_cache(maxsize=1024)
 def format_day(day: dt.date, lang: Lang) -> str:
-    # Cached: Babel takes about half a millisecond a date, and every release page names a few.
-    return format_date(day, format="long", locale=lang.babel_locale)
+    return long_date(day, lang.babel_locale)
 
 
 @dataclass(frozen=True)

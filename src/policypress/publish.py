@@ -229,7 +229,7 @@ def publish_build(target: Path, build: Callable[[Path], None]) -> None:
 
 # --- the command line runner --------------------------------------------------------------
 
-_NO_SPACE_MARKERS = ("No space left on device", "[Errno 28]", "ENOSPC")
+NO_SPACE_MARKERS = ("No space left on device", "[Errno 28]", "ENOSPC")
 
 
 def run_command(command: Sequence[str], staging: Path) -> None:
@@ -247,7 +247,7 @@ def run_command(command: Sequence[str], staging: Path) -> None:
         nonlocal no_space
         assert process.stderr is not None
         for line in iter(process.stderr.readline, b""):
-            no_space = no_space or any(marker.encode() in line for marker in _NO_SPACE_MARKERS)
+            no_space = no_space or any(marker.encode() in line for marker in NO_SPACE_MARKERS)
             sys.stderr.buffer.write(line)
             sys.stderr.buffer.flush()
 
@@ -267,19 +267,33 @@ def run_command(command: Sequence[str], staging: Path) -> None:
 USAGE = "usage: python -m policypress.publish --site-dir DIR -- COMMAND... (with {} for the build folder)"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+Build = Callable[[Path], None]
+
+
+def command_line(parse: Callable[[list[str]], tuple[Path, Build]], argv: Sequence[str] | None = None) -> int:
+    """A publishing runner's command line: ``parse`` the arguments into the target folder and the build,
+    publish; an error is one line on stderr and its exit code (2 for bad arguments)."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        if len(args) < 4 or args[0] != "--site-dir" or args[2] != "--":
-            raise UsageError(USAGE)
-        target, command = Path(args[1]), args[3:]
-        if PLACEHOLDER not in command:
-            raise UsageError(f"the command must contain {PLACEHOLDER} where the build folder goes; {USAGE}")
-        publish_build(target, lambda staging: run_command(command, staging))
+        target, build = parse(args)
+        publish_build(target, build)
     except PolicyPressError as exc:
         print(f"policypress: {exc}", file=sys.stderr)
         return exc.exit_code
     return 0
+
+
+def _parse(args: list[str]) -> tuple[Path, Build]:
+    if len(args) < 4 or args[0] != "--site-dir" or args[2] != "--":
+        raise UsageError(USAGE)
+    target, command = Path(args[1]), args[3:]
+    if PLACEHOLDER not in command:
+        raise UsageError(f"the command must contain {PLACEHOLDER} where the build folder goes; {USAGE}")
+    return target, lambda staging: run_command(command, staging)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return command_line(_parse, argv)
 
 
 if __name__ == "__main__":

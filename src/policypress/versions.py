@@ -20,7 +20,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .buildcache import frozen_policy
+from .buildcache import draft_policy, frozen_policy
 from .errors import DataError, DataIssue, UsageError
 from .i18n import Text
 from .loader import DATA_FILES, display_path, load_policy
@@ -103,11 +103,14 @@ class Release:
         return self.manifest.effective_date
 
     @cached_property
+    def manifest_sha256(self) -> str:
+        """The sealed checksum of the manifest, which names every frozen file's."""
+        return sha256_file(self.path / MANIFEST)
+
+    @cached_property
     def policy(self) -> Policy:
         # Only read after load_history verified the seal and the files against these checksums.
-        return frozen_policy(
-            sha256_file(self.path / MANIFEST), self.manifest.files, lambda: load_policy(self.path), self.cache_dir
-        )
+        return frozen_policy(self.manifest_sha256, self.manifest.files, lambda: load_policy(self.path), self.cache_dir)
 
 
 def _read_manifest(release_dir: Path) -> tuple[ReleaseManifest | None, list[DataIssue]]:
@@ -169,6 +172,7 @@ class History:
 
     data_dir: Path
     releases: tuple[Release, ...]
+    cache_dir: Path | None = None  # where the parsed draft is kept between builds (see ``buildcache``)
 
     def get(self, version: str) -> Release | None:
         return next((r for r in self.releases if r.version == version), None)
@@ -195,7 +199,10 @@ class History:
 
     @cached_property
     def draft(self) -> Policy:
-        return load_policy(self.data_dir)
+        if self.cache_dir is None:
+            return load_policy(self.data_dir)
+        return draft_policy(self.data_dir, [spec.name for spec in DATA_FILES], lambda: load_policy(self.data_dir),
+                            self.cache_dir)
 
 
 def load_history(data_dir: Path | str, *, before_seals: bool = False, cache_dir: Path | None = None) -> History:
@@ -252,7 +259,7 @@ def load_history(data_dir: Path | str, *, before_seals: bool = False, cache_dir:
             issues.extend(exc.issues)
     if issues:
         raise DataError(issues)
-    return History(data_dir=data_dir, releases=tuple(releases))
+    return History(data_dir=data_dir, releases=tuple(releases), cache_dir=cache_dir)
 
 
 def _check_sequence(releases: list[Release]) -> list[DataIssue]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from babel.dates import format_date
 from markupsafe import escape
 
 from ..i18n import Lang
 from ..locales import message
+from ..localefacts import long_date
 from .findings import ScanReport
 
 PLACEHOLDER = '<p class="pp-scan-note" data-pp-scan-note></p>'
@@ -22,7 +22,7 @@ _UNSEEN = "scan.note.unseen"
 
 
 def scan_note(report: ScanReport, day: dt.date, lang: Lang) -> str:
-    text = message(_CHECKED, lang).format(day=format_date(day, format="long", locale=lang.babel_locale), pages=report.pages_scanned)
+    text = message(_CHECKED, lang).format(day=long_date(day, lang.babel_locale), pages=report.pages_scanned)
     unseen = len(report.warnings)
     if unseen:
         text += message(_UNSEEN, lang).format(count=unseen)
