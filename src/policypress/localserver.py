@@ -19,6 +19,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def end_headers(self) -> None:
+        # LinkChecker's mark of a server that may be checked at the configured rate (linkcheck.py).
+        self.send_header("LinkChecker", "full-rate")
+        super().end_headers()
+
 
 class _QuietServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
