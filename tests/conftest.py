@@ -103,6 +103,18 @@ def project_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    """A copy of policy_data/ (draft and releases), with policypress's in-memory caches empty around the test."""
+    from policypress import buildcache
+
+    target = tmp_path / "policy_data"
+    shutil.copytree(ROOT / "policy_data", target)
+    buildcache.clear_memory()
+    yield target
+    buildcache.clear_memory()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built once from the repository by MkDocs with our hooks."""
