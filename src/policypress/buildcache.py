@@ -123,7 +123,7 @@ def frozen_policy(
     return _memory.put(memory_key, policy)
 
 
-def draft_policy(data_dir: Path, names: Sequence[str], load: Callable[[], Policy], cache_dir: Path | None) -> Policy:
+def draft_policy(data_dir: Path, names: Sequence[str], load: Callable[[], Policy], cache_dir: Path) -> Policy:
     """The draft's policy: ``load()``, kept by the bytes of its files ``names`` in ``data_dir``.
 
     Unlike a release the draft is not sealed, so the key is made of what is read here: each file's
@@ -138,13 +138,12 @@ def draft_policy(data_dir: Path, names: Sequence[str], load: Callable[[], Policy
     memory_key = ("draft", ((str(Path(data_dir).absolute()), before),))
     if memory_key in _memory:
         return _memory[memory_key]
-    kept = read_pickle("drafts", before, Policy, cache_dir) if cache_dir is not None else None
+    kept = read_pickle("drafts", before, Policy, cache_dir)
     if kept is not None:
         return _memory.put(memory_key, kept)
     policy = load()  # a DataError propagates: nothing invalid is kept
     if _draft_digest(data_dir, names) == before:
-        if cache_dir is not None:
-            write_pickle("drafts", before, policy, cache_dir)
+        write_pickle("drafts", before, policy, cache_dir)
         _memory.put(memory_key, policy)
     return policy
 

@@ -27,12 +27,10 @@ def use_cache_dir(cache_dir: Path | None) -> None:
 def _kept(question: str, locale: str, argument: str, ask: Callable[[], str]) -> str:
     if _cache_dir is None:
         return ask()
-    import babel  # noqa: PLC0415 - its version is part of the key; importing the package alone is cheap
-
     # Imported here: buildcache needs the model, which needs the languages (i18n), which use this module.
-    from .buildcache import as_text, rendered  # noqa: PLC0415
+    from .buildcache import as_text, babel_version, rendered  # noqa: PLC0415
 
-    return rendered(f"babel-{question}", [babel.__version__, locale, argument], ask, _cache_dir,
+    return rendered(f"babel-{question}", [babel_version, locale, argument], ask, _cache_dir,
                     encode=lambda text: text, decode=as_text)
 
 

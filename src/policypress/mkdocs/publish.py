@@ -57,6 +57,7 @@ def mkdocs_build(options: Sequence[str], site_dir: Path) -> None:
     watch = _NoSpaceWatch()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(watch)
+    ended: BaseException | None = None  # how the command line ended, when it raised
     try:
         cli.main(args=["build", *options, "--site-dir", str(site_dir)], prog_name="mkdocs")
         code = 0
@@ -64,16 +65,15 @@ def mkdocs_build(options: Sequence[str], site_dir: Path) -> None:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)  # what Python would have printed for the process
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if _no_space_in(exc):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        ended = exc
     except Exception as exc:  # noqa: BLE001 - a full disk may come wrapped in any error; the rest is raised as it was
-        if _no_space_in(exc):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
-        raise
+        if not _no_space_in(exc):
+            raise
+        code, ended = 1, exc
     finally:
         logger.removeHandler(watch)
-    if watch.seen:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if watch.seen or _no_space_in(ended):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
     if code:
         error = PolicyPressError(f"the build failed (mkdocs build exited with {code}): the previous site is unchanged")
         error.exit_code = code if code > 0 else 2
