@@ -193,6 +193,17 @@ def test_a_page_with_a_byte_order_mark_is_decoded_by_it(site: Path, policy: Poli
     assert found and all(f.line == 1 and "static.hotjar.com" in (f.element or "") for f in found)
 
 
+def test_start_tags_whose_quotes_never_close_are_read_once(site: Path, policy: Policy) -> None:
+    # A cut-off or hostile page: after a tracker, 40,000 "<script" whose quote never closes and no ">".
+    # Looking for the tracker's start tag used to scan from each of them to the end of the page
+    # (8,000 of them took 5.5 s, 40,000 would take minutes); the scan must finish within TIMEOUT.
+    junk = '<script "\n' * 40_000
+    (site / "index.html").write_text(f"<html><head>\n{HOTJAR}\n<!-- {junk}", encoding="utf-8")
+    report = scan(site, policy)
+    lines = {(f.page, f.line, f.element) for f in report.findings if f.vendor == "hotjar"}
+    assert lines == {("index.html", 2, HOTJAR.removesuffix("</script>"))}
+
+
 def test_meta_charset_windows_1252_is_honoured(site: Path, policy: Policy) -> None:
     script = '<script>localStorage.setItem("café_€", "1");</script>'
     html = page("Café", head='<meta charset="windows-1252">' + script)

@@ -4,8 +4,8 @@ libxml2's HTML parser (through lxml) builds the tree in C, and one XPath, also i
 elements the scan looks at, so Python never visits the page's paragraphs and links. Two things
 findings need are not in the tree: libxml2 records for each element the line of its start tag's
 closing ``>`` (capped at 65535), while findings name the line of the ``<`` and quote the start tag
-as written. Both come from the page's text: the start tags of a tag name are found there with one
-regex, lazily and only for the elements that are reported, and paired with the elements in order.
+as written. Both come from the page's text: the start tags of a tag name are found there in one pass,
+only for a name an element of which is reported, and paired with the elements in order.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>
 # over libxml2's defaults is no reason to stop (reading.py caps the page at 10 MiB already).
 _PARSER = etree.HTMLParser(recover=True, no_network=True, huge_tree=True, remove_pis=True, compact=True)
 _XPATHS: dict[int, _Selector] = {}
-# After "<tag": quoted values may hold ">"; the alternatives start with different characters (no blow-up).
-_REST_OF_TAG = r"""(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*>"""
+# In a start tag, the first ">" outside quotes ends it; a quote runs to the next of its kind.
+_TAG_SPECIAL = re.compile(r"""[>"']""")
 
 
 class _Selector:
@@ -129,71 +129,62 @@ def _selector(matchers: Matchers) -> _Selector:
 
 
 class _Tags:
-    """The start tags of one name in the page's text, in order, found as far as asked for.
+    """The start tags of one name in the page's text, in order: ``<name`` followed by a space, ``/`` or
+    ``>``, up to the first ``>`` outside quotes (a quote runs to the next of its kind; a tag with a
+    quote that never closes, or with no ``>`` after it, is none). Found in one pass, with the lines of
+    their ``>`` each counted from the previous tag's, when an element of that name is first reported."""
 
-    Lower case: ``str.find`` jumps to each ``<name`` and the rest of the tag is read from there
-    (a regex only when the tag holds quotes, which may hide a ``>``). Any case: one regex search
-    at a time. Either way the same tags as ``finditer`` would give, non-overlapping, in order; the
-    lines of their ``>`` are counted on from the previous tag's, so the page's text is read once."""
+    __slots__ = ("ends", "lines", "matches")
 
-    __slots__ = ("text", "tag", "ends", "lines", "matches", "_at", "_line_at", "_line", "_regex", "_opening", "_done")
-
-    def __init__(self, text: str, tag: str, any_case: bool) -> None:
-        self.text = text
-        self.tag = tag
+    def __init__(self, text: str, tag: str, any_case: bool, outcomes: dict[int, int]) -> None:
         self.ends: list[int] = []  # offset of each tag's ">"
         self.lines: list[int] = []  # its line
         self.matches: list[tuple[int, str]] = []  # (offset of "<", the tag as written)
-        self._at = 0  # where the search goes on
-        self._line_at, self._line = 0, 1  # line counting: the line of offset _line_at
-        self._regex = _start_tag_regex(tag, any_case)
-        self._opening = None if any_case else "<" + tag
-        self._done = False
+        line, counted, at = 1, 0, 0
+        count, search = text.count, _opening(tag, any_case).search
+        while (found := search(text, at)) is not None:
+            start = found.start()
+            close = _tag_end(text, found.end(), outcomes)
+            if close == -1:
+                at = start + 1
+                continue
+            line += count("\n", counted, close)
+            counted = close
+            self.ends.append(close)
+            self.lines.append(line)
+            self.matches.append((start, text[start : close + 1]))
+            at = close + 1
 
-    def more(self) -> bool:
-        """Find the next start tag; False when there is none."""
-        if self._done:
-            return False
-        text = self.text
-        if self._opening is None:
-            found = self._regex.search(text, self._at)
-        else:
-            found = None
-            at = self._at
-            while True:
-                at = text.find(self._opening, at)
-                if at == -1:
-                    break
-                rest = at + len(self._opening)
-                close = text.find(">", rest)
-                # _REST_OF_TAG's lookahead (its \s is str.isspace), then no quote before the first ">".
-                if close != -1 and rest < len(text) and (text[rest].isspace() or text[rest] in "/>") \
-                        and text.find('"', rest, close) == -1 and text.find("'", rest, close) == -1:
-                    self._add(at, close)
-                    return True
-                found = self._regex.match(text, at)
-                if found is not None:
-                    break
-                at += 1
-        if found is None:
-            self._done = True
-            return False
-        self._add(found.start(), found.end() - 1)
-        return True
 
-    def _add(self, start: int, close: int) -> None:
-        self._line += self.text.count("\n", self._line_at, close)
-        self._line_at = close
-        self.ends.append(close)
-        self.lines.append(self._line)
-        self.matches.append((start, self.text[start : close + 1]))
-        self._at = close + 1
+def _tag_end(text: str, at: int, outcomes: dict[int, int]) -> int:
+    """The offset of the ``>`` that ends a start tag whose name ends at ``at``; -1 when there is none.
 
-    def upto_line(self, line: int) -> int:
-        """Found every tag whose ">" is on ``line`` or before (and one more); how many there are so far."""
-        while (not self.lines or self.lines[-1] <= line) and self.more():
-            pass
-        return len(self.lines)
+    From a place outside quotes the outcome is the same whichever tag's scan got there, so each such
+    place is noted in ``outcomes`` with it: a page of many tags whose quotes never close (a hostile or
+    cut-off page) is then read once, where scanning each to the end took time growing with its square."""
+    path: list[int] = []
+    search, find = _TAG_SPECIAL.search, text.find
+    end = -1
+    while True:
+        known = outcomes.get(at)
+        if known is not None:
+            end = known
+            break
+        path.append(at)
+        special = search(text, at)
+        if special is None:
+            break
+        where = special.start()
+        if text[where] == ">":
+            end = where
+            break
+        closing = find(text[where], where + 1)
+        if closing == -1:
+            break
+        at = closing + 1
+    for place in path:
+        outcomes[place] = end
+    return end
 
 
 class Source:
@@ -205,11 +196,12 @@ class Source:
         self._consumed: dict[str, int] = {}  # tag: where the last start tag paired with an element ends
         self._tags: dict[str, _Tags] = {}
         self._cursor: dict[str, int] = {}
+        self._outcomes: dict[int, int] = {}  # _tag_end's, shared by every tag name
 
     def _start_tags(self, tag: str) -> _Tags:
         found = self._tags.get(tag)
         if found is None:
-            found = self._tags[tag] = _Tags(self.text, tag, tag in self._any_case)
+            found = self._tags[tag] = _Tags(self.text, tag, tag in self._any_case, self._outcomes)
         return found
 
     def start_tag(self, tag: str, end_line: int, attrs: dict[str, str]) -> tuple[int, str]:
@@ -217,16 +209,13 @@ class Source:
 
         Start tags inside comments or script strings are also in the list; they are passed over
         by their line, and on a line with several, by their attributes. Tags are looked for in
-        lower case first, which ``str.find`` finds fast; on a miss, in any case (``<SCRIPT>``)."""
+        lower case first, which the regex finds fast; on a miss, in any case (``<SCRIPT>``)."""
         found = self._find(tag, end_line, attrs)
         if found is None and tag not in self._any_case:
             self._any_case.add(tag)
             del self._tags[tag]
             tags = self._start_tags(tag)
-            consumed = self._consumed.get(tag, -1)
-            while (not tags.ends or tags.ends[-1] < consumed + 1) and tags.more():
-                pass
-            self._cursor[tag] = bisect_left(tags.ends, consumed + 1)
+            self._cursor[tag] = bisect_left(tags.ends, self._consumed.get(tag, -1) + 1)
             found = self._find(tag, end_line, attrs)
         if found is None:
             written = "".join(f' {name}="{value}"' for name, value in attrs.items())
@@ -238,14 +227,11 @@ class Source:
         i = self._cursor.get(tag, 0)
         capped = end_line >= LINE_CAP
         if not capped:
-            tags.upto_line(end_line)
             lines = tags.lines
             i = bisect_left(lines, end_line, i)
             last = bisect_left(lines, end_line + 1, i)
         else:
             last = i + 1  # past the cap only the order is known
-            while len(tags.lines) <= i and tags.more():
-                pass
         if i >= min(last, len(tags.matches)):
             return None
         if last - i > 1:  # several on the line (a minified page): the one with these attributes
@@ -257,10 +243,10 @@ class Source:
 
 
 @functools.lru_cache(maxsize=256)
-def _start_tag_regex(tag: str, any_case: bool) -> re.Pattern[str]:
+def _opening(tag: str, any_case: bool) -> re.Pattern[str]:
     # In lower case the regex begins with a literal ("<script"), which the search skips to at C speed.
     name = re.escape(tag)
-    return re.compile(rf"<(?i:{name}){_REST_OF_TAG}" if any_case else rf"<{name}{_REST_OF_TAG}")
+    return re.compile(rf"<(?i:{name})(?=[\s/>])" if any_case else rf"<{name}(?=[\s/>])")
 
 
 def _same_attributes(start_tag: str, attrs: dict[str, str]) -> bool:
