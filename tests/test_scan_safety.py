@@ -204,6 +204,15 @@ def test_start_tags_whose_quotes_never_close_are_read_once(site: Path, policy: P
     assert lines == {("index.html", 2, HOTJAR.removesuffix("</script>"))}
 
 
+def test_an_address_of_template_openers_that_never_close_is_read_once(site: Path, policy: Policy) -> None:
+    # 100,000 "{{" and no "}}" in one address: each placeholder opener used to be scanned to the end
+    # of the value (20,000 took 5 s, time growing with their square); the scan must finish within TIMEOUT.
+    junk = "{{" * 100_000
+    (site / "index.html").write_text(page("Openers", head=HOTJAR, body=f'<img src="/img/{junk}.png">'), encoding="utf-8")
+    report = scan(site, policy)
+    assert ("undeclared", "index.html", "hotjar") in rules(report)
+
+
 def test_meta_charset_windows_1252_is_honoured(site: Path, policy: Policy) -> None:
     script = '<script>localStorage.setItem("café_€", "1");</script>'
     html = page("Café", head='<meta charset="windows-1252">' + script)

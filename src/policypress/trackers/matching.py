@@ -25,7 +25,9 @@ from .signatures import Detector, Signatures, UrlKind, Vendor
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _NOT_FETCHED = ("#", "data:", "javascript:", "mailto:", "tel:", "blob:", "about:")
 # Jinja/Liquid/Nunjucks/Twig ({{ }}, {% %}), PHP (<?php ?>, <?= ?>), ERB/EJS/ASP (<%= %>), JS template literals (${ }).
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<\?.*?\?>|<%.*?%>|\$\{[^{}]*\}", re.DOTALL)
+# Each opener with its closer; ``${`` closes at the first "}" before any other brace.
+_PLACEHOLDERS = {"{{": "}}", "{%": "%}", "<?": "?>", "<%": "%>", "${": "}"}
+_OPENER = re.compile(r"\{\{|\{%|<\?|<%|\$\{")
 WILDCARD = "*"
 _CATEGORY_ORDER = list(CookieCategory)
 # Browsers drop every tab and line break from a URL (WHATWG URL, "remove all ASCII tab or newline").
@@ -54,13 +56,56 @@ class ParsedUrl:
         return self.rest.split("?", 1)[0]
 
 
+def _wildcards(value: str) -> str:
+    """``value`` with each template placeholder as ``*``: the first closer after each opener ends it.
+
+    What ``re.sub`` of the lazy pattern ``{{.*?}}|{%.*?%}|...`` gives, but an opener whose closer
+    never comes is known to fail for every later one of its kind: a value of many openers and no
+    closer (a hostile page) is read once, where the regex scanned from each to the end."""
+    if "{" not in value and "<" not in value:
+        return value
+    parts: list[str] = []
+    done = 0  # what is copied to parts
+    at = 0
+    closerless: dict[str, int] = {}  # kind: from here on there is no closer of it
+    search, find = _OPENER.search, value.find
+    while (opener := search(value, at)) is not None:
+        start, inside = opener.start(), opener.end()
+        kind = opener.group()
+        closer = _PLACEHOLDERS[kind]
+        end = -1
+        if kind == "${":
+            brace = _BRACE.search(value, inside)
+            if brace is not None and value[brace.start()] == "}":
+                end = brace.end()
+        elif inside < closerless.get(kind, len(value) + 1):
+            found = find(closer, inside)
+            if found == -1:
+                closerless[kind] = inside
+            else:
+                end = found + len(closer)
+        if end == -1:
+            at = start + 1
+            continue
+        parts.append(value[done:start])
+        parts.append(WILDCARD)
+        done = at = end
+    if not parts:
+        return value
+    parts.append(value[done:])
+    return "".join(parts)
+
+
+_BRACE = re.compile(r"[{}]")
+
+
 def parse_url(value: str, page_dir: str) -> ParsedUrl | None:
     """``value`` as found in an attribute of a page in ``page_dir`` (a site path such as ``/en/``).
 
     A URL that starts with a placeholder (``{{ base_url }}/js/app.js``, ``{{ site.baseurl }}/x``) is
     taken for the site's own: that is what such base-URL variables hold.
     """
-    url = _PLACEHOLDER.sub(WILDCARD, value.translate(_DROPPED)).strip()
+    url = _wildcards(value.translate(_DROPPED)).strip()
     if url.startswith(WILDCARD):
         path = url.lstrip(WILDCARD)
         if path.startswith("/") and not path.startswith("//"):
