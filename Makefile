@@ -86,8 +86,9 @@ $(CONSENT_LIBS): tools/consent-libs/package.json tools/consent-libs/package-lock
 	cd tools/consent-libs && npm ci --silent --ignore-scripts
 	@touch $@
 
-## bench-tools: the peers of `bench/audit_bench.py --peers`, never dependencies of policypress: consentcrawl
-##              in its own venv (bench/.peers-venv, from bench/peers-requirements.lock) and gdpr-cookie-scanner
+## bench-tools: the peers of `bench/audit_bench.py --peers` and the other parser `bench/scan_bench.py` times,
+##              never dependencies of policypress: consentcrawl and selectolax (lexbor) in their own venv
+##              (bench/.peers-venv, from bench/peers-requirements.lock) and gdpr-cookie-scanner
 ##              locked in tools/peers/; its Node Playwright finds Debian's chromium (walled off the network by
 ##              tools/peers/chromium-offline) where it looks for its headless shell, inside tools/peers/browsers/
 PEERS_VENV := bench/.peers-venv

@@ -5,7 +5,9 @@ navigation and a mix of trackers (gated and not), forms, embeds and the site's o
 - bare parse: read and decode every page and build its tree with lxml (the scan's parser), with the
   same number of processes, chunks and pool as the scan;
 - scan: `scan_site` on the same folder against policy_data/ (parse, match, compare, findings);
-- the standard library's HTMLParser (the scan's parser before lxml), in one process, for comparison.
+- the standard library's HTMLParser (the scan's parser before lxml), in one process, for comparison;
+- with `make bench-tools` done, the same bare parse with lexbor (selectolax, in bench/.peers-venv), the
+  other fast parser the scan could use (bench/lexbor_parse.py).
 Prints pages per second, the ratio scan / bare parse (target: at least 0.50) and the scan's pages per
 second (target: at least 10,000 on 2 cores); then the peak RSS of a scan of 2,000 and of 20,000 pages,
 each in a fresh process (flat: the scan folds results as they arrive and keeps no trees).
@@ -35,6 +37,7 @@ from policypress.scan.parse import tree
 from policypress.scan.reading import decode_html
 
 ROOT = Path(__file__).resolve().parent.parent
+PEERS_PYTHON = ROOT / "bench" / ".peers-venv" / "bin" / "python"
 
 HEAD = """<!doctype html>
 <html lang="en">
@@ -155,6 +158,15 @@ def stdlib_parse(folder: Path) -> int:
     return count
 
 
+def lexbor_parse(folder: Path, jobs: int, runs: int) -> float | None:
+    """Median seconds of the bare parse with lexbor, or None without bench/.peers-venv's selectolax."""
+    if not PEERS_PYTHON.is_file():
+        return None
+    done = subprocess.run([str(PEERS_PYTHON), str(ROOT / "bench" / "lexbor_parse.py"), str(folder), "--jobs", str(jobs),
+                           "--chunk", str(pool.CHUNK), "--runs", str(runs)], capture_output=True, text=True)
+    return float(done.stdout) if done.returncode == 0 else None
+
+
 def timed(run: object, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -220,12 +232,18 @@ def main() -> None:
         scan_s = timed(lambda: scan_site(site, policy, jobs=jobs), options.runs)
         report = scan_site(site, policy, jobs=jobs)
         stdlib_s = timed(lambda: stdlib_parse(site), 1)
+        lexbor_s = lexbor_parse(site, jobs, options.runs)
     n = options.pages
     print(f"bare parse (read + lxml tree), {jobs} processes: {parse_s:6.2f} s  {n / parse_s:8.0f} pages/s")
     print(f"policypress scan, {jobs} processes:              {scan_s:6.2f} s  {n / scan_s:8.0f} pages/s"
           f"  (target: at least 10000 on 2 cores)")
     print(f"ratio scan / bare parse (rates):             {parse_s / scan_s:6.2f}   (target: at least 0.50)")
     print(f"old parser (read + stdlib HTMLParser), 1 process: {stdlib_s:6.2f} s  {n / stdlib_s:8.0f} pages/s")
+    if lexbor_s is None:
+        print("lexbor (selectolax): not measured; `make bench-tools` installs it in bench/.peers-venv")
+    else:
+        print(f"bare parse (read + lexbor tree, selectolax), {jobs} processes: {lexbor_s:6.2f} s  {n / lexbor_s:8.0f} pages/s"
+              f"  ({parse_s / lexbor_s:.2f}x lxml's rate; no source lines, which every finding names)")
     errors, warnings = len(report.errors), len(report.warnings)
     print(f"findings: {errors} errors, {warnings} warnings; vendors seen (pages): {report.vendors_seen}")
     if not options.no_rss:
