@@ -57,7 +57,7 @@ def _report(violations) -> str:
 
 def _new_context(browser, base_url: str, **options):
     context = browser.new_context(**{**CONTEXT_OPTIONS, **options})  # reduced motion, as the tool's
-    context.route("**/*", keep_local(base_url))
+    keep_local(context, base_url)
     return context
 
 
@@ -102,6 +102,26 @@ def _tab_to(page, matches, limit: int) -> dict:
 
 def _assert_focus_visible(focused: dict) -> None:
     assert focused["outline"] not in ("none", "") and focused["outlineWidth"] >= 2, focused
+
+
+def test_keep_local_lets_the_site_load_and_aborts_every_other_request(browser, tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><title>x</title><link rel="stylesheet" href="site.css">'
+        '<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head>'
+        '<body><img src="http://127.0.0.2:9/pixel.gif" alt=""></body></html>', encoding="utf-8")
+    (tmp_path / "site.css").write_text("body { color: #000 }", encoding="utf-8")
+    with serve_directory(tmp_path) as base_url:
+        context = _new_context(browser, base_url)
+        page = context.new_page()
+        failed, answered = [], []
+        page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
+        page.on("response", lambda response: answered.append((response.url, response.status)))
+        page.goto(base_url)
+        page.wait_for_load_state("load")
+        context.close()
+    assert answered == [(base_url, 200), (base_url + "site.css", 200)]
+    assert sorted(failed) == [("http://127.0.0.2:9/pixel.gif", "net::ERR_FAILED"),
+                              ("https://www.googletagmanager.com/gtag/js?id=G-1", "net::ERR_FAILED")]
 
 
 @pytest.fixture(scope="module")
