@@ -39,11 +39,11 @@ from .consent_apis import (
     CONSENTISH,
     FUNCTION_BEFORE,
     HOLDING_KEYS,
-    NEGATED_AFTER,
     NOT_FUNCTIONS,
     ONETRUST_GROUPS,
 )
 from .javascript import BRACKETS, mask
+from .lookup import Negations, Nested, Regions
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,16 @@ class Code:
         for start in stack:  # a script cut off: its open brackets run to the end
             self.close_of[start] = len(text)
         self.braces = sorted((o, c) for o, c in self.close_of.items() if self.masked[o] == "{")
+        # The stack above nests every pair (lookup.py finds those around a place from the nesting).
+        self._braces = Nested(self.braces)
+        self._pairs = Nested(list(self.close_of.items()))
         self._guards: list[_Guard] | None = None
+        self._guard_regions = Regions([])
+        # A script's verdicts and the uses of its functions, each worked out once: functions calling
+        # functions are judged through each call, and the same calls came up again at every depth.
+        self._verdicts: dict[tuple[int, int], CodeGate | None] = {}
+        self._uses: dict[str, list[int]] = {}
+        self._negations: Negations | None = None
 
     def live(self, pos: int) -> bool:
         """True when ``pos`` is code, not inside a string or comment."""
@@ -137,15 +146,15 @@ class Code:
 
     def enclosing_braces(self, pos: int) -> list[tuple[int, int]]:
         """The ``{…}`` blocks around ``pos``, innermost first."""
-        return sorted(((o, c) for o, c in self.braces if o < pos < c), reverse=True)
+        return self._braces.around(pos)
 
     def _condition_of(self, block_open: int, braceless: bool = False) -> tuple[int, int] | None:
         """For a block ``if (…) {`` (or a statement ``if (…) call();``): the condition's parentheses."""
         if braceless:
-            match = re.match(r"if\s*\(", self.masked[block_open:])
+            match = _IF_PAREN.match(self.masked, block_open)
             if match is None:
                 return None
-            start = block_open + match.end() - 1
+            start = match.end() - 1
             return start, self.close_of.get(start, len(self.text))
         close = self._before(block_open)
         if close < 0 or self.masked[close] != ")":
@@ -160,7 +169,13 @@ class Code:
     def guards(self) -> list[_Guard]:
         if self._guards is None:
             self._guards = self._find_guards()
+            self._guard_regions = Regions(self._guards)
         return self._guards
+
+    def _guards_around(self, pos: int) -> list[_Guard]:
+        """The guards whose region holds ``pos``, the last to start first (ties in the order found)."""
+        guards = self.guards()
+        return [guards[index] for index in self._guard_regions.around(pos)]
 
     def _find_guards(self) -> list[_Guard]:
         found: list[_Guard] = []
@@ -208,12 +223,10 @@ class Code:
         if paren is not None:
             start, close = paren
             condition = self.text[start:close]
-            negated = self.text[start + 1 : match.start()].rstrip().endswith("!") or bool(
-                NEGATED_AFTER.match(self.text[match.end() : close])
-            )
+            negated = self.text[start + 1 : match.start()].rstrip().endswith("!") or self._negated_after(match.end(), close)
             body = self._skip_space(close + 1)
             if negated:
-                if self.masked.startswith("return", body) or re.match(r"\{\s*return\b", self.masked[body:]):
+                if self.masked.startswith("return", body) or _BLOCK_RETURN.match(self.masked, body):
                     outer = next(iter(self.enclosing_braces(start)), (0, len(self.text)))
                     return close, outer[1]
                 return None
@@ -224,17 +237,22 @@ class Code:
             return after, self.statement_end(after + 2)
         return None
 
+    def _negated_after(self, start: int, close: int) -> bool:
+        """Whether ``consent_apis.NEGATED_AFTER`` matches ``text[start:close]`` (lookup.Negations)."""
+        if self._negations is None:
+            self._negations = Negations(self.text)
+        return self._negations.after(start, close)
+
     def _enclosing_paren(self, pos: int) -> tuple[int, int] | None:
         """The parentheses of the ``if (…)`` whose condition holds ``pos``."""
-        best: tuple[int, int] | None = None
-        for start, close in self.close_of.items():
-            if self.masked[start] == "(" and start < pos < close and (best is None or start > best[0]):
-                if re.search(r"\bif\s*$", self.masked[max(0, start - 8) : start]):
-                    best = (start, close)
+        # The innermost such pair: the pairs around pos come innermost first.
+        best = next((pair for pair in self._pairs.around(pos)
+                     if self.masked[pair[0]] == "(" and _IF_BEFORE.search(self.masked[max(0, pair[0] - 8) : pair[0]])),
+                    None)
         if best is None:
             return None
         # Only when no block opens between the condition and the check (the check is in the condition).
-        if any(best[0] < o < pos for o, _ in self.braces):
+        if self._braces.opens_between(best[0], pos):
             return None
         return best
 
@@ -242,7 +260,13 @@ class Code:
 
     def verdict_at(self, pos: int, depth: int = 0) -> CodeGate | None:
         """How the code at ``pos`` is held back; None when nothing in the code holds it."""
-        inside = sorted((g for g in self.guards() if g.start <= pos < g.end), key=lambda g: g.start, reverse=True)
+        key = (pos, depth)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._verdict_at(pos, depth)
+        return self._verdicts[key]
+
+    def _verdict_at(self, pos: int, depth: int) -> CodeGate | None:
+        inside = self._guards_around(pos)
         for guard in inside:
             if guard.holds:
                 return CodeGate(Verdict.HELD, f"inside {guard.callback}, which {guard.manager} runs only once the "
@@ -310,17 +334,25 @@ class Code:
         """The code inside function ``name``: held as its calls are."""
         if depth >= MAX_DEPTH:
             return CodeGate(Verdict.UNDECIDED, f"inside {name}(), called through more functions than the scan follows")
-        uses = [
-            m.start() for m in re.finditer(rf"(?<![\w$]){re.escape(name)}(?![\w$])", self.masked)
-            if not (body_open - 120 < m.start() <= body_open or body_open < m.start() < body_close)
-        ]
+        if name not in self._uses:
+            self._uses[name] = [m.start() for m in re.finditer(rf"(?<![\w$]){re.escape(name)}(?![\w$])", self.masked)]
+        uses = [use for use in self._uses[name] if not (body_open - 120 < use <= body_open or body_open < use < body_close)]
         if not uses:
             return CodeGate(Verdict.UNDECIDED, f"inside {name}(), which this script never calls; where it is called "
                             "is beyond a static scan")
-        verdicts = [self.verdict_at(use, depth + 1) for use in uses]
-        if any(v is None for v in verdicts):
-            return None
-        return max((v for v in verdicts if v is not None), key=lambda v: v.verdict)
+        worst: CodeGate | None = None
+        for use in uses:
+            verdict = self.verdict_at(use, depth + 1)
+            if verdict is None:
+                return None  # one call runs it unheld
+            if worst is None or verdict.verdict > worst.verdict:
+                worst = verdict  # the first of the worst, as max() gave
+        return worst
+
+
+_IF_PAREN = re.compile(r"if\s*\(")
+_IF_BEFORE = re.compile(r"\bif\s*$")
+_BLOCK_RETURN = re.compile(r"\{\s*return\b")
 
 
 def _unread(condition: str) -> bool:

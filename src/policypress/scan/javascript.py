@@ -8,6 +8,7 @@ the browser audit. The patterns are deliberately narrow so that every hit is a r
 
 from __future__ import annotations
 
+from bisect import bisect_left
 import re
 from dataclasses import dataclass
 
@@ -75,7 +76,24 @@ def css_urls(text: str) -> list[tuple[str, int]]:
 
 
 def line_at(text: str, offset: int, first_line: int = 1) -> int:
-    return first_line + text.count("\n", 0, offset)
+    """The line of ``offset`` in ``text``, whose first line is ``first_line``.
+
+    Callers ask for many offsets of one text (each write, address and command of a script): from the
+    second question about a text on, its line ends are found once and looked up, where counting from
+    the start each time grew with the square of the text's size."""
+    global _last
+    asked, ends = _last  # one tuple, read and replaced whole: another thread's text is never mixed in
+    if asked is not text:
+        _last = (text, None)
+        return first_line + text.count("\n", 0, offset)
+    if ends is None:
+        ends = [found.start() for found in _NEWLINE.finditer(text)]
+        _last = (text, ends)
+    return first_line + bisect_left(ends, offset)
+
+
+_NEWLINE = re.compile("\n")
+_last: tuple[str | None, list[int] | None] = (None, None)  # the text asked about last, its line ends once asked again
 
 
 # Where mask() must look: the characters that may open a string, a comment or a regex literal.

@@ -26,6 +26,8 @@ from ..trackers.matching import Matchers, required_literal
 WATCHED = ("script", "iframe", "img", "link", "form", "style", "noscript")
 # libxml2 keeps an element's line in 16 bits: from here on, it only says "this line or later".
 LINE_CAP = 65535
+# Start tags of one name on one line compared with an element's attributes, from the next unpaired one.
+SAME_LINE_TRIES = 64
 _WATCHED = frozenset(WATCHED)
 _NAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
@@ -234,8 +236,11 @@ class Source:
             last = i + 1  # past the cap only the order is known
         if i >= min(last, len(tags.matches)):
             return None
-        if last - i > 1:  # several on the line (a minified page): the one with these attributes
-            i = next((j for j in range(i, last) if _same_attributes(tags.matches[j][1], attrs)), i)
+        if last - i > 1:  # several on the line (a minified page): the one with these attributes, among
+            # the next few (when libxml2 repaired the tag none is: reading the whole line again for each
+            # element grew with the square of its tags)
+            i = next((j for j in range(i, min(last, i + SAME_LINE_TRIES))
+                      if _same_attributes(tags.matches[j][1], attrs)), i)
         self._cursor[tag] = i + 1
         self._consumed[tag] = tags.ends[i]
         raw = tags.matches[i][1]
@@ -251,8 +256,10 @@ def _opening(tag: str, any_case: bool) -> re.Pattern[str]:
 
 def _same_attributes(start_tag: str, attrs: dict[str, str]) -> bool:
     body = start_tag[1:-1].split(None, 1)
-    parsed = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
-              for m in _ATTRIBUTE.finditer(body[1] if len(body) > 1 else "")}
+    parsed: dict[str, str] = {}
+    for m in _ATTRIBUTE.finditer(body[1] if len(body) > 1 else ""):
+        # A name given twice: libxml2 (as the HTML spec) keeps the first.
+        parsed.setdefault(m.group(1).lower(), html.unescape(m.group(2) or m.group(3) or m.group(4) or ""))
     parsed.pop("/", None)
     return parsed == attrs
 
