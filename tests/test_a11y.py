@@ -108,7 +108,7 @@ def test_keep_local_lets_the_site_load_and_aborts_every_other_request(browser, t
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="en"><head><title>x</title><link rel="stylesheet" href="site.css">'
         '<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head>'
-        '<body><img src="http://127.0.0.2:9/pixel.gif" alt=""></body></html>', encoding="utf-8")
+        '<body><img src="http://127.0.0.2:8765/pixel.gif" alt=""></body></html>', encoding="utf-8")
     (tmp_path / "site.css").write_text("body { color: #000 }", encoding="utf-8")
     with serve_directory(tmp_path) as base_url:
         context = _new_context(browser, base_url)
@@ -120,7 +120,7 @@ def test_keep_local_lets_the_site_load_and_aborts_every_other_request(browser, t
         page.wait_for_load_state("load")
         context.close()
     assert answered == [(base_url, 200), (base_url + "site.css", 200)]
-    assert sorted(failed) == [("http://127.0.0.2:9/pixel.gif", "net::ERR_FAILED"),
+    assert sorted(failed) == [("http://127.0.0.2:8765/pixel.gif", "net::ERR_FAILED"),
                               ("https://www.googletagmanager.com/gtag/js?id=G-1", "net::ERR_FAILED")]
 
 

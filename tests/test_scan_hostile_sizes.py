@@ -38,6 +38,12 @@ def fan_out(k: int) -> str:
 PAGES: dict[str, tuple[Callable[[], str], str, int]] = {
     # name: (the page, the vendor it holds, the line of its first sighting)
     "calls through four functions, 64 each": (lambda: fan_out(64), "google_analytics", 2),
+    "20,000 start tags and nothing after them": (
+        lambda: '<html><head>\n<script src="https://static.hotjar.com/c/hotjar-1.js"></script>\n<!-- ' + "<script " * 20_000,
+        "hotjar", 2),
+    "a callback calling a function 16,000 times, 16,000 times": (
+        lambda: script(f"function f0(){{{GTAG}}}\nfunction f1(){{" + "f0();" * 16_000 + "}\n"
+                       + "window.addEventListener('CookiebotOnAccept',function(){f1();});\n" * 16_000), "google_analytics", 2),
     "16,000 tags in a function never called": (lambda: script("function f(){" + GTAG * 16_000 + "}"), "google_analytics", 2),
     "16,000 checks in one condition": (
         lambda: script("if(" + "Cookiebot.consent.marketing " * 16_000 + "){" + GTAG + "}"), "google_analytics", 2),

@@ -71,3 +71,18 @@ def test_mask_blanks_strings_comments_and_regex_literals_only() -> None:
     assert mask('s = "never closed\nf(1)') == 's = "            \nf(1)'
     brackets = Code("if (x) { f('}'); }")
     assert brackets.braces == [(7, 17)]
+
+
+def test_a_minified_head_quotes_the_start_tag_of_the_element_reported() -> None:
+    # One line: 70 start tags of the same name that nothing reports, then the one that is reported.
+    links = "".join(f'<link rel="alternate" hreflang="l{i}" href="/l{i}/">' for i in range(70))
+    page = f'<html><head>{links}<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto"></head></html>'
+    hits = [(hit.line, hit.element) for hit in parse_page(MATCHERS, "index.html", page).hits]
+    assert hits == [(1, '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">')]
+
+
+def test_a_doubled_attribute_is_read_as_libxml2_reads_it_the_first_one() -> None:
+    page = ('<html><body><img src="/logo.png" alt="">'
+            '<img src="https://www.facebook.com/tr?id=2" SRC="/x.png" alt=""></body></html>')
+    hits = [hit.element for hit in parse_page(MATCHERS, "index.html", page).hits]
+    assert hits == ['<img src="https://www.facebook.com/tr?id=2" SRC="/x.png" alt="">']

@@ -194,7 +194,7 @@ def test_a_page_with_a_byte_order_mark_is_decoded_by_it(site: Path, policy: Poli
 
 
 def test_start_tags_whose_quotes_never_close_are_read_once(site: Path, policy: Policy) -> None:
-    # A cut-off or hostile page: after a tracker, 40,000 "<script" whose quote never closes and no ">".
+    # A cut-off or hostile page: after a tracker, 40,000 "<script" each with a quote and no ">" after them.
     # Looking for the tracker's start tag used to scan from each of them to the end of the page
     # (8,000 of them took 5.5 s, 40,000 would take minutes); the scan must finish within TIMEOUT.
     junk = '<script "\n' * 40_000

@@ -90,6 +90,7 @@ class Code:
         # functions are judged through each call, and the same calls came up again at every depth.
         self._verdicts: dict[tuple[int, int], CodeGate | None] = {}
         self._uses: dict[str, list[int]] = {}
+        self._called: dict[tuple[str, int, int, int], CodeGate | None] = {}
         self._negations: Negations | None = None
 
     def live(self, pos: int) -> bool:
@@ -171,11 +172,6 @@ class Code:
             self._guards = self._find_guards()
             self._guard_regions = Regions(self._guards)
         return self._guards
-
-    def _guards_around(self, pos: int) -> list[_Guard]:
-        """The guards whose region holds ``pos``, the last to start first (ties in the order found)."""
-        guards = self.guards()
-        return [guards[index] for index in self._guard_regions.around(pos)]
 
     def _find_guards(self) -> list[_Guard]:
         found: list[_Guard] = []
@@ -266,7 +262,8 @@ class Code:
         return self._verdicts[key]
 
     def _verdict_at(self, pos: int, depth: int) -> CodeGate | None:
-        inside = self._guards_around(pos)
+        guards = self.guards()  # those around pos, the last to start first (ties in the order found)
+        inside = [guards[index] for index in self._guard_regions.around(pos)]
         for guard in inside:
             if guard.holds:
                 return CodeGate(Verdict.HELD, f"inside {guard.callback}, which {guard.manager} runs only once the "
@@ -331,7 +328,13 @@ class Code:
         return None
 
     def _calls(self, name: str, body_open: int, body_close: int, depth: int) -> CodeGate | None:
-        """The code inside function ``name``: held as its calls are."""
+        """The code inside function ``name``: held as its calls are (worked out once for each function)."""
+        key = (name, body_open, body_close, depth)
+        if key not in self._called:
+            self._called[key] = self._judge_calls(name, body_open, body_close, depth)
+        return self._called[key]
+
+    def _judge_calls(self, name: str, body_open: int, body_close: int, depth: int) -> CodeGate | None:
         if depth >= MAX_DEPTH:
             return CodeGate(Verdict.UNDECIDED, f"inside {name}(), called through more functions than the scan follows")
         if name not in self._uses:

@@ -26,8 +26,6 @@ from ..trackers.matching import Matchers, required_literal
 WATCHED = ("script", "iframe", "img", "link", "form", "style", "noscript")
 # libxml2 keeps an element's line in 16 bits: from here on, it only says "this line or later".
 LINE_CAP = 65535
-# Start tags of one name on one line compared with an element's attributes, from the next unpaired one.
-SAME_LINE_TRIES = 64
 _WATCHED = frozenset(WATCHED)
 _NAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
@@ -136,9 +134,9 @@ class _Tags:
     quote that never closes, or with no ``>`` after it, is none). Found in one pass, with the lines of
     their ``>`` each counted from the previous tag's, when an element of that name is first reported."""
 
-    __slots__ = ("ends", "lines", "matches")
+    __slots__ = ("ends", "lines", "matches", "_attributes")
 
-    def __init__(self, text: str, tag: str, any_case: bool, outcomes: dict[int, int]) -> None:
+    def __init__(self, text: str, tag: str, any_case: bool, ends: _TagEnds) -> None:
         self.ends: list[int] = []  # offset of each tag's ">"
         self.lines: list[int] = []  # its line
         self.matches: list[tuple[int, str]] = []  # (offset of "<", the tag as written)
@@ -146,7 +144,7 @@ class _Tags:
         count, search = text.count, _opening(tag, any_case).search
         while (found := search(text, at)) is not None:
             start = found.start()
-            close = _tag_end(text, found.end(), outcomes)
+            close = ends.end(found.end())
             if close == -1:
                 at = start + 1
                 continue
@@ -156,37 +154,69 @@ class _Tags:
             self.lines.append(line)
             self.matches.append((start, text[start : close + 1]))
             at = close + 1
+        self._attributes: dict[int, dict[str, str]] = {}
+
+    def attributes(self, index: int) -> dict[str, str]:
+        """The attributes of the ``index``-th start tag as written, read once (a line of a minified page
+        is compared with each of its elements in turn)."""
+        found = self._attributes.get(index)
+        if found is None:
+            found = self._attributes[index] = _attributes_of(self.matches[index][1])
+        return found
 
 
-def _tag_end(text: str, at: int, outcomes: dict[int, int]) -> int:
-    """The offset of the ``>`` that ends a start tag whose name ends at ``at``; -1 when there is none.
+class _TagEnds:
+    """Where each start tag of a page's text ends: the first ``>`` outside quotes (a quote runs to the
+    next of its kind); -1 when a quote never closes or no ``>`` comes.
 
-    From a place outside quotes the outcome is the same whichever tag's scan got there, so each such
-    place is noted in ``outcomes`` with it: a page of many tags whose quotes never close (a hostile or
-    cut-off page) is then read once, where scanning each to the end took time growing with its square."""
-    path: list[int] = []
-    search, find = _TAG_SPECIAL.search, text.find
-    end = -1
-    while True:
-        known = outcomes.get(at)
-        if known is not None:
-            end = known
-            break
-        path.append(at)
-        special = search(text, at)
-        if special is None:
-            break
-        where = special.start()
-        if text[where] == ">":
-            end = where
-            break
-        closing = find(text[where], where + 1)
-        if closing == -1:
-            break
-        at = closing + 1
-    for place in path:
-        outcomes[place] = end
-    return end
+    Each question is answered from what earlier ones found, so that a page of many start tags with a
+    quote that never closes, or with no ``>`` after them (a hostile or cut-off page), is read once: the
+    scan from each of them to the end of the page took time growing with the square of their number.
+    From a place outside quotes the outcome is the same whichever tag's scan got there (``outcomes``);
+    the next ``>`` or quote after a place is the one found for an earlier place before it, when that
+    one is not before it (``_searched``); a quote's closing one is looked for once (``_closing``)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._outcomes: dict[int, int] = {}
+        self._searched: tuple[int, int] = (len(text) + 1, -1)  # (from, the next special there; -1: none)
+        self._closing: dict[int, int] = {}
+
+    def _next_special(self, at: int) -> int:
+        since, found = self._searched
+        if since <= at and (found == -1 or at <= found):
+            return found
+        special = _TAG_SPECIAL.search(self._text, at)
+        found = -1 if special is None else special.start()
+        self._searched = (at, found)
+        return found
+
+    def end(self, at: int) -> int:
+        """The offset of the ``>`` that ends a start tag whose name ends at ``at``; -1 when there is none."""
+        text, outcomes = self._text, self._outcomes
+        path: list[int] = []
+        end = -1
+        while True:
+            known = outcomes.get(at)
+            if known is not None:
+                end = known
+                break
+            path.append(at)
+            where = self._next_special(at)
+            if where == -1:
+                break
+            if text[where] == ">":
+                end = where
+                break
+            closing = self._closing.get(where)
+            if closing is None:
+                closing = self._closing[where] = text.find(text[where], where + 1)
+            if closing == -1:
+                break
+            at = closing + 1
+        for place in path:
+            outcomes[place] = end
+        return end
 
 
 class Source:
@@ -198,12 +228,14 @@ class Source:
         self._consumed: dict[str, int] = {}  # tag: where the last start tag paired with an element ends
         self._tags: dict[str, _Tags] = {}
         self._cursor: dict[str, int] = {}
-        self._outcomes: dict[int, int] = {}  # _tag_end's, shared by every tag name
+        self._ends: _TagEnds | None = None  # shared by every tag name
 
     def _start_tags(self, tag: str) -> _Tags:
         found = self._tags.get(tag)
         if found is None:
-            found = self._tags[tag] = _Tags(self.text, tag, tag in self._any_case, self._outcomes)
+            if self._ends is None:
+                self._ends = _TagEnds(self.text)
+            found = self._tags[tag] = _Tags(self.text, tag, tag in self._any_case, self._ends)
         return found
 
     def start_tag(self, tag: str, end_line: int, attrs: dict[str, str]) -> tuple[int, str]:
@@ -236,11 +268,8 @@ class Source:
             last = i + 1  # past the cap only the order is known
         if i >= min(last, len(tags.matches)):
             return None
-        if last - i > 1:  # several on the line (a minified page): the one with these attributes, among
-            # the next few (when libxml2 repaired the tag none is: reading the whole line again for each
-            # element grew with the square of its tags)
-            i = next((j for j in range(i, min(last, i + SAME_LINE_TRIES))
-                      if _same_attributes(tags.matches[j][1], attrs)), i)
+        if last - i > 1:  # several on the line (a minified page): the one with these attributes
+            i = next((j for j in range(i, last) if tags.attributes(j) == attrs), i)
         self._cursor[tag] = i + 1
         self._consumed[tag] = tags.ends[i]
         raw = tags.matches[i][1]
@@ -254,14 +283,14 @@ def _opening(tag: str, any_case: bool) -> re.Pattern[str]:
     return re.compile(rf"<(?i:{name})(?=[\s/>])" if any_case else rf"<{name}(?=[\s/>])")
 
 
-def _same_attributes(start_tag: str, attrs: dict[str, str]) -> bool:
+def _attributes_of(start_tag: str) -> dict[str, str]:
     body = start_tag[1:-1].split(None, 1)
     parsed: dict[str, str] = {}
     for m in _ATTRIBUTE.finditer(body[1] if len(body) > 1 else ""):
         # A name given twice: libxml2 (as the HTML spec) keeps the first.
         parsed.setdefault(m.group(1).lower(), html.unescape(m.group(2) or m.group(3) or m.group(4) or ""))
     parsed.pop("/", None)
-    return parsed == attrs
+    return parsed
 
 
 class Element:
