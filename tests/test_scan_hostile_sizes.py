@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
 from policypress.scan.consent_apis import NEGATED_AFTER
 from policypress.scan.consent_code import Code
+from policypress.scan.lookup import Regions
 from policypress.scan.page import PageFindings, parse_page
 from policypress.trackers.matching import compile_signatures
 from policypress.trackers.signatures import load_signatures
@@ -91,3 +93,25 @@ def test_the_negation_index_answers_as_the_negation_pattern() -> None:
         start = rng.randint(0, len(text))
         close = rng.randint(start, len(text))
         assert Code(text)._negated_after(start, close) == bool(NEGATED_AFTER.match(text[start:close])), (text, start, close)
+
+
+def test_the_guard_index_finds_the_regions_around_a_place_as_reading_them_all() -> None:
+    # lookup.Regions skips blocks of regions that end before the place; the answer must be the one a
+    # reading of every region gives: those that hold the place, the last to start first, ties as given.
+    rng = random.Random(9)
+    for _ in range(500):
+        size = rng.randint(1, 400)
+        regions = []
+        for _ in range(rng.randint(0, 120)):
+            start = rng.randint(0, size)
+            regions.append(Region(start, start + rng.choice([0, 1, 3, 10, 50, 400])))
+        index = Regions(regions)
+        for pos in range(0, size + 2, 7):
+            every = sorted((i for i, r in enumerate(regions) if r.start <= pos < r.end), key=lambda i: -regions[i].start)
+            assert index.around(pos) == every, (regions, pos)
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int
+    end: int

@@ -56,26 +56,37 @@ class _Region(Protocol):
 
 
 class Regions:
-    """Regions ``[start, end)`` that may overlap in any way (the guards of a script)."""
+    """Regions ``[start, end)`` that may overlap in any way (the guards of a script).
+
+    Kept by start, in blocks of ``BLOCK`` with the furthest end in each: the regions around a place are
+    read back from the last one that starts at or before it, a block at a time where a block reaches it,
+    so one long region (a callback around the whole script) does not make every query read them all."""
+
+    BLOCK = 32
 
     def __init__(self, regions: Sequence[_Region]) -> None:
         self._regions = regions
         self._by_start = sorted(range(len(regions)), key=lambda index: regions[index].start)  # ties: as given
         self._starts = [regions[index].start for index in self._by_start]
+        self._ends = [regions[index].end for index in self._by_start]
         self._reach: list[int] = []  # the furthest end of the regions up to each, in start order
         furthest = -1
-        for index in self._by_start:
-            furthest = max(furthest, regions[index].end)
+        for end in self._ends:
+            furthest = max(furthest, end)
             self._reach.append(furthest)
+        self._block_reach = [max(self._ends[i : i + self.BLOCK]) for i in range(0, len(self._ends), self.BLOCK)]
 
     def around(self, pos: int) -> list[int]:
-        """The indexes of the regions that hold ``pos``, the last to start first (ties as given): read back
-        from the last region that starts at or before ``pos`` until none before it reaches ``pos``."""
+        """The indexes of the regions that hold ``pos``, the last to start first (ties as given)."""
         found: list[tuple[int, int]] = []
         at = bisect_right(self._starts, pos) - 1
-        while at >= 0 and self._reach[at] > pos:
-            index = self._by_start[at]
-            if self._regions[index].end > pos:
+        while at >= 0 and self._reach[at] > pos:  # some region up to here still reaches pos
+            block = at // self.BLOCK
+            if self._block_reach[block] <= pos:
+                at = block * self.BLOCK - 1  # none in this block does
+                continue
+            if self._ends[at] > pos:
+                index = self._by_start[at]
                 found.append((-self._regions[index].start, index))
             at -= 1
         return [index for _, index in sorted(found)]
