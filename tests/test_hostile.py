@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, run_mkdocs_build
+from policypress.a11y import keep_local
 from policypress.consent_export import ConsentFormat, export_consent
 from policypress.diff import diff_policies, render_diff
 from policypress.errors import DataError, UsageError
@@ -184,7 +185,7 @@ def test_no_page_runs_the_payload_in_chromium(hostile: dict[str, Any], browser) 
     dialogs: list[str] = []
     with serve_directory(site) as url:
         context = browser.new_context(reduced_motion="reduce")
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
+        keep_local(context, url)
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
         shown = []

@@ -12,6 +12,7 @@ The reading is lexical (strings, comments and brackets), deliberately: no JavaSc
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -81,17 +82,23 @@ class Code:
         for start in stack:  # a script cut off: its open brackets run to the end
             self.close_of[start] = len(text)
         self.braces = sorted((o, c) for o, c in self.close_of.items() if self.masked[o] == "{")
-        # The stack above nests every pair (lookup.py finds those around a place from the nesting).
-        self._braces = Nested(self.braces)
-        self._pairs = Nested(list(self.close_of.items()))
-        self._guards: list[_Guard] | None = None
-        self._guard_regions = Regions([])
+        self._guards: Regions[_Guard] | None = None
         # A script's verdicts and the uses of its functions, each worked out once: functions calling
         # functions are judged through each call, and the same calls came up again at every depth.
         self._verdicts: dict[tuple[int, int], CodeGate | None] = {}
         self._uses: dict[str, list[int]] = {}
         self._called: dict[tuple[str, int, int, int], CodeGate | None] = {}
         self._negations: Negations | None = None
+
+    # The stack above nests every pair: lookup.py finds those around a place from the nesting, built
+    # when first asked for (most scripts are only asked for their commands and writes).
+    @functools.cached_property
+    def _braces(self) -> Nested:
+        return Nested(self.braces)
+
+    @functools.cached_property
+    def _pairs(self) -> Nested:
+        return Nested(list(self.close_of.items()))
 
     def live(self, pos: int) -> bool:
         """True when ``pos`` is code, not inside a string or comment."""
@@ -167,10 +174,10 @@ class Code:
 
     # --- guards: code that runs only after a category is accepted -----------------------------
 
-    def guards(self) -> list[_Guard]:
+    def guards(self) -> Regions[_Guard]:
+        """The script's guards, in the order found, indexed by the places they hold."""
         if self._guards is None:
-            self._guards = self._find_guards()
-            self._guard_regions = Regions(self._guards)
+            self._guards = Regions(self._find_guards())
         return self._guards
 
     def _find_guards(self) -> list[_Guard]:
@@ -262,8 +269,7 @@ class Code:
         return self._verdicts[key]
 
     def _verdict_at(self, pos: int, depth: int) -> CodeGate | None:
-        guards = self.guards()  # those around pos, the last to start first (ties in the order found)
-        inside = [guards[index] for index in self._guard_regions.around(pos)]
+        inside = self.guards().around(pos)  # the last to start first (ties in the order found)
         for guard in inside:
             if guard.holds:
                 return CodeGate(Verdict.HELD, f"inside {guard.callback}, which {guard.manager} runs only once the "

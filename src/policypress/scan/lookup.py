@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 
 class Nested:
@@ -55,8 +55,11 @@ class _Region(Protocol):
     def end(self) -> int: ...
 
 
-class Regions:
-    """Regions ``[start, end)`` that may overlap in any way (the guards of a script).
+R = TypeVar("R", bound=_Region)
+
+
+class Regions(Generic[R]):
+    """Regions ``[start, end)`` that may overlap in any way (the guards of a script), in the order given.
 
     Kept by start, in blocks of ``BLOCK`` with the furthest end in each: the regions around a place are
     read back from the last one that starts at or before it, a block at a time where a block reaches it,
@@ -64,8 +67,8 @@ class Regions:
 
     BLOCK = 32
 
-    def __init__(self, regions: Sequence[_Region]) -> None:
-        self._regions = regions
+    def __init__(self, regions: Sequence[R]) -> None:
+        self.regions = regions
         self._by_start = sorted(range(len(regions)), key=lambda index: regions[index].start)  # ties: as given
         self._starts = [regions[index].start for index in self._by_start]
         self._ends = [regions[index].end for index in self._by_start]
@@ -76,8 +79,8 @@ class Regions:
             self._reach.append(furthest)
         self._block_reach = [max(self._ends[i : i + self.BLOCK]) for i in range(0, len(self._ends), self.BLOCK)]
 
-    def around(self, pos: int) -> list[int]:
-        """The indexes of the regions that hold ``pos``, the last to start first (ties as given)."""
+    def around(self, pos: int) -> list[R]:
+        """The regions that hold ``pos``, the last to start first (ties as given)."""
         found: list[tuple[int, int]] = []
         at = bisect_right(self._starts, pos) - 1
         while at >= 0 and self._reach[at] > pos:  # some region up to here still reaches pos
@@ -87,9 +90,9 @@ class Regions:
                 continue
             if self._ends[at] > pos:
                 index = self._by_start[at]
-                found.append((-self._regions[index].start, index))
+                found.append((-self.regions[index].start, index))
             at -= 1
-        return [index for _, index in sorted(found)]
+        return [self.regions[index] for _, index in sorted(found)]
 
 
 # consent_apis.NEGATED_AFTER without its run up to the negation, which stops at the first & or |;
@@ -111,7 +114,9 @@ class Negations:
         ``close``, where the slice was cut."""
         stop = bisect_left(self._and_or, start)
         end = min(close, self._and_or[stop]) if stop < len(self._and_or) else close
-        for begin, finish in self._spans[bisect_left(self._spans, (start, -1)):]:
+        spans = self._spans
+        for at in range(bisect_left(spans, (start, -1)), len(spans)):
+            begin, finish = spans[at]
             if begin >= end:
                 return False
             if finish <= close:

@@ -140,6 +140,7 @@ class _Tags:
         self.ends: list[int] = []  # offset of each tag's ">"
         self.lines: list[int] = []  # its line
         self.matches: list[tuple[int, str]] = []  # (offset of "<", the tag as written)
+        self._attributes: dict[int, dict[str, str]] = {}  # by index, read when first compared
         line, counted, at = 1, 0, 0
         count, search = text.count, _opening(tag, any_case).search
         while (found := search(text, at)) is not None:
@@ -154,7 +155,6 @@ class _Tags:
             self.lines.append(line)
             self.matches.append((start, text[start : close + 1]))
             at = close + 1
-        self._attributes: dict[int, dict[str, str]] = {}
 
     def attributes(self, index: int) -> dict[str, str]:
         """The attributes of the ``index``-th start tag as written, read once (a line of a minified page

@@ -25,8 +25,8 @@ from .signatures import Detector, Signatures, UrlKind, Vendor
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _NOT_FETCHED = ("#", "data:", "javascript:", "mailto:", "tel:", "blob:", "about:")
 # Jinja/Liquid/Nunjucks/Twig ({{ }}, {% %}), PHP (<?php ?>, <?= ?>), ERB/EJS/ASP (<%= %>), JS template literals (${ }).
-# Each opener with its closer; ``${`` closes at the first "}" before any other brace.
-_PLACEHOLDERS = {"{{": "}}", "{%": "%}", "<?": "?>", "<%": "%>", "${": "}"}
+# Each opener with its closer; ``${`` closes at the first "}" before any other brace (_wildcards).
+_CLOSERS = {"{{": "}}", "{%": "%}", "<?": "?>", "<%": "%>"}
 _OPENER = re.compile(r"\{\{|\{%|<\?|<%|\$\{")
 WILDCARD = "*"
 _CATEGORY_ORDER = list(CookieCategory)
@@ -72,18 +72,17 @@ def _wildcards(value: str) -> str:
     while (opener := search(value, at)) is not None:
         start, inside = opener.start(), opener.end()
         kind = opener.group()
-        closer = _PLACEHOLDERS[kind]
         end = -1
         if kind == "${":
             brace = _BRACE.search(value, inside)
             if brace is not None and value[brace.start()] == "}":
                 end = brace.end()
         elif inside < closerless.get(kind, len(value) + 1):
-            found = find(closer, inside)
+            found = find(_CLOSERS[kind], inside)
             if found == -1:
                 closerless[kind] = inside
             else:
-                end = found + len(closer)
+                end = found + len(_CLOSERS[kind])
         if end == -1:
             at = start + 1
             continue
