@@ -76,6 +76,9 @@ CONSENTISH = re.compile(r"consent|cookie|accept|agree|opt.?in|allow|gdpr|privacy
 NEGATED_AFTER = re.compile(r"""^[^&|]*?(?:===?\s*(?:-1|false)|<\s*0|!==?\s*true)""")
 FUNCTION_BEFORE = re.compile(r"(?:\bfunction\s+(?P<a>[\w$]+)|(?P<b>[\w$]+)\s*[:=]\s*(?:async\s+)?function)\s*$")
 ARROW_BEFORE = re.compile(r"(?P<n>[\w$]+)\s*[:=]\s*(?:async\s*)?$")
+IF_PAREN = re.compile(r"if\s*\(")  # a braceless if's condition, matched where the statement starts
+IF_BEFORE = re.compile(r"\bif\s*$")  # before a condition's "("
+BLOCK_RETURN = re.compile(r"\{\s*return\b")  # a block that returns at once
 NOT_FUNCTIONS = frozenset({"if", "for", "while", "switch", "catch", "with", "function", "return"})
 REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^")
 

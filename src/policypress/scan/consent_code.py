@@ -35,11 +35,14 @@ class CodeGate:
 
 from .consent_apis import (
     ARROW_BEFORE,
+    BLOCK_RETURN,
     CALLBACKS,
     CHECKS,
     CONSENTISH,
     FUNCTION_BEFORE,
     HOLDING_KEYS,
+    IF_BEFORE,
+    IF_PAREN,
     NOT_FUNCTIONS,
     ONETRUST_GROUPS,
 )
@@ -159,7 +162,7 @@ class Code:
     def _condition_of(self, block_open: int, braceless: bool = False) -> tuple[int, int] | None:
         """For a block ``if (…) {`` (or a statement ``if (…) call();``): the condition's parentheses."""
         if braceless:
-            match = _IF_PAREN.match(self.masked, block_open)
+            match = IF_PAREN.match(self.masked, block_open)
             if match is None:
                 return None
             start = match.end() - 1
@@ -229,7 +232,7 @@ class Code:
             negated = self.text[start + 1 : match.start()].rstrip().endswith("!") or self._negated_after(match.end(), close)
             body = self._skip_space(close + 1)
             if negated:
-                if self.masked.startswith("return", body) or _BLOCK_RETURN.match(self.masked, body):
+                if self.masked.startswith("return", body) or BLOCK_RETURN.match(self.masked, body):
                     outer = next(iter(self.enclosing_braces(start)), (0, len(self.text)))
                     return close, outer[1]
                 return None
@@ -250,7 +253,7 @@ class Code:
         """The parentheses of the ``if (…)`` whose condition holds ``pos``."""
         # The innermost such pair: the pairs around pos come innermost first.
         best = next((pair for pair in self._pairs.around(pos)
-                     if self.masked[pair[0]] == "(" and _IF_BEFORE.search(self.masked[max(0, pair[0] - 8) : pair[0]])),
+                     if self.masked[pair[0]] == "(" and IF_BEFORE.search(self.masked[max(0, pair[0] - 8) : pair[0]])),
                     None)
         if best is None:
             return None
@@ -357,11 +360,6 @@ class Code:
             if worst is None or verdict.verdict > worst.verdict:
                 worst = verdict  # the first of the worst, as max() gave
         return worst
-
-
-_IF_PAREN = re.compile(r"if\s*\(")
-_IF_BEFORE = re.compile(r"\bif\s*$")
-_BLOCK_RETURN = re.compile(r"\{\s*return\b")
 
 
 def _unread(condition: str) -> bool:
