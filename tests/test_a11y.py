@@ -57,7 +57,7 @@ def _report(violations) -> str:
 
 def _new_context(browser, base_url: str, **options):
     context = browser.new_context(**{**CONTEXT_OPTIONS, **options})  # reduced motion, as the tool's
-    keep_local(context, base_url)
+    context.route("**/*", keep_local(base_url))
     return context
 
 

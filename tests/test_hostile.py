@@ -185,7 +185,7 @@ def test_no_page_runs_the_payload_in_chromium(hostile: dict[str, Any], browser) 
     dialogs: list[str] = []
     with serve_directory(site) as url:
         context = browser.new_context(reduced_motion="reduce")
-        keep_local(context, url)
+        context.route("**/*", keep_local(url))
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
         shown = []
